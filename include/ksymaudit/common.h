@@ -1,0 +1,79 @@
+/* Small shared helpers: allocation, string vectors, attribute macros. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <string.h>
+
+#define KA_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
+#define KA_WUR __attribute__((warn_unused_result))
+#define KA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define KA_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that aborts on failure: out-of-memory is not an input error. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) KA_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) KA_PRINTF(1, 0);
+
+/* Growable array of owned strings. */
+struct strvec {
+	char **v;
+	size_t n, cap;
+};
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_push_owned(struct strvec *sv, char *s);
+bool strvec_contains(const struct strvec *sv, const char *s);
+void strvec_sort_unique(struct strvec *sv);
+void strvec_free(struct strvec *sv);
+
+/* Generic growable array: ARRAY_PUSH(ptr, n, cap) returns the new slot. */
+#define ARRAY_GROW(ptr, n, cap)                                                \
+	do {                                                                   \
+		if ((n) >= (cap)) {                                            \
+			(cap) = (cap) ? (cap) * 2 : 8;                         \
+			(ptr) = xrealloc((ptr), (cap) * sizeof(*(ptr)));       \
+		}                                                              \
+	} while (0)
+
+static inline bool str_starts(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+static inline bool str_ends(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+/*
+ * Problems with inputs, collected instead of printed: core code reports a
+ * problem here and returns a negative errno; the command layer prints them
+ * (or puts them into the JSON document).
+ */
+struct ka_diag {
+	char *file;    /* the input named in the message */
+	unsigned line; /* 0 when no line applies */
+	bool fatal;    /* the input could not be used (exit status 2) */
+	char *message;
+};
+
+struct ka_diags {
+	struct ka_diag *v;
+	size_t n, cap;
+};
+
+/* Records an input problem; fatal ones make the run exit with status 2. */
+void ka_diag_add(struct ka_diags *d, bool fatal, const char *file,
+		 unsigned line, const char *fmt, ...) KA_PRINTF(5, 6);
+bool ka_diags_have_fatal(const struct ka_diags *d);
+void ka_diags_free(struct ka_diags *d);

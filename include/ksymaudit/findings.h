@@ -1,0 +1,95 @@
+/*
+ * Findings: what checks compute, as plain data. Emitters (text, JSON, SARIF)
+ * turn them into output; no check prints anything itself.
+ */
+#pragma once
+
+#include "ksymaudit/common.h"
+
+enum ka_severity {
+	KA_SEV_NOTE,
+	KA_SEV_WARNING,
+	KA_SEV_ERROR,
+};
+const char *ka_severity_name(enum ka_severity s);
+bool ka_severity_parse(const char *s, enum ka_severity *out);
+
+/* How a site refers to a symbol. */
+enum ka_ref_kind {
+	KA_REF_CALL,        /* call or jump instruction */
+	KA_REF_CODE,        /* other reference from code (address, load) */
+	KA_REF_STATIC_KEY,  /* __jump_table entry */
+	KA_REF_STATIC_CALL, /* .static_call_sites entry */
+	KA_REF_EXTABLE,     /* __ex_table entry */
+	KA_REF_ALTINSTR,    /* .altinstructions entry */
+	KA_REF_BUG,         /* __bug_table entry */
+	KA_REF_ANNEX,       /* another table that patches code */
+	KA_REF_DATA,        /* from data: a pointer stored in an object */
+};
+const char *ka_ref_kind_name(enum ka_ref_kind k);
+
+/* One inlined function, innermost first in a chain. */
+struct ka_inline_frame {
+	char *function;
+	char *decl_file;
+	unsigned decl_line;
+	char *call_file; /* where it was inlined */
+	unsigned call_line;
+};
+
+/* One place that references a symbol. */
+struct ka_site {
+	char *function; /* containing (out-of-line) function or data object */
+	char *file;     /* source file of the reference, NULL when unknown */
+	unsigned line;
+	enum ka_ref_kind kind;
+	char *section;  /* ELF section of the reference */
+	uint64_t offset; /* offset in that section */
+	struct ka_inline_frame *chain; /* innermost first; empty: direct */
+	size_t n_chain;
+	bool has_debuginfo; /* false: function from the symbol table only */
+};
+
+/* One step of a reference path (export-wrapper, explain). */
+struct ka_path_step {
+	char *symbol;
+	enum ka_ref_kind kind; /* how the previous step reaches this one */
+};
+
+struct ka_finding {
+	const char *check; /* stable id, e.g. "gpl-only-use" (static string) */
+	enum ka_severity severity;
+	char *module;  /* module name, NULL when none applies */
+	char *file;    /* the input the finding is about (module path, …) */
+	unsigned line; /* 0 when none */
+	char *symbol;  /* NULL when none applies */
+	char *message;
+	struct ka_site *sites;
+	size_t n_sites, cap_sites;
+	struct ka_path_step *path;
+	size_t n_path, cap_path;
+	unsigned count;      /* instances seen (inline-exposure), 0 if n/a */
+	char *note;          /* extra line for people, NULL when none */
+	const char *waived_by; /* reason of the waiver, NULL when not waived */
+};
+
+struct ka_findings {
+	struct ka_finding *v;
+	size_t n, cap;
+};
+
+/* Appends a finding; strings are copied. Returns it for sites/paths. */
+struct ka_finding *ka_finding_add(struct ka_findings *f, const char *check,
+				  enum ka_severity sev, const char *module,
+				  const char *file, const char *symbol,
+				  const char *fmt, ...) KA_PRINTF(7, 8);
+struct ka_site *ka_finding_add_site(struct ka_finding *f);
+void ka_finding_add_step(struct ka_finding *f, const char *symbol,
+			 enum ka_ref_kind kind);
+void ka_inline_chain_push(struct ka_site *s, const char *function,
+			  const char *decl_file, unsigned decl_line,
+			  const char *call_file, unsigned call_line);
+void ka_site_clear(struct ka_site *s);
+/* Sorts findings into the stable output order (file, line, check, symbol). */
+void ka_findings_sort(struct ka_findings *f);
+void ka_findings_free(struct ka_findings *f);

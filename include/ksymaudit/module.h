@@ -1,0 +1,69 @@
+/* A module under audit: metadata, imports and exports read from its file. */
+#pragma once
+
+#include <kmod/libkmod.h>
+
+#include "ksymaudit/common.h"
+#include "ksymaudit/exports.h"
+
+struct ka_import {
+	char *name;
+	bool weak;
+};
+
+struct ka_module {
+	char *path;     /* as given or found */
+	char *name;     /* modinfo name=, else the file name without .ko/.o */
+	bool is_object; /* a .o that modpost would read, not a linked .ko */
+	struct strvec licenses;  /* every license= entry, in file order */
+	struct strvec import_ns; /* import_ns= entries */
+	struct strvec depends;   /* depends= entries, split at commas */
+	char *vermagic;          /* NULL when absent */
+	unsigned machine;        /* e_machine */
+	unsigned char elfclass;  /* ELFCLASS32/64 */
+	unsigned char byteorder; /* ELFDATA2LSB/MSB */
+	struct ka_import *imports; /* undefined global and weak symbols */
+	size_t n_imports, cap_imports;
+	struct ka_export **exports; /* borrowed: the export db owns them */
+	size_t n_exports, cap_exports;
+};
+
+/*
+ * Reads path into *out: modinfo through libkmod (ctx may be NULL to read the
+ * .modinfo section directly), undefined symbols, and export tables (added
+ * to db, owned by it, also listed in out->exports). Problems go to diags as
+ * "FILE: reason"; returns 0 or a negative errno (the module is unusable).
+ */
+int ka_module_load(struct kmod_ctx *ctx, const char *path,
+		   struct ka_exportdb *db, struct ka_diags *diags,
+		   struct ka_module *out) KA_WUR;
+void ka_module_free(struct ka_module *m);
+
+/* Name for messages as modpost prints it: "foo.ko". */
+const char *ka_module_display_name(const struct ka_module *m, char *buf,
+				   size_t len);
+
+/*
+ * Modinfo from an ELF image's .modinfo section (the reader used when libkmod
+ * cannot open a file, e.g. a .ko.gz with a libkmod built without zlib).
+ */
+struct ka_elf;
+int ka_modinfo_from_elf(struct ka_elf *e, struct ka_module *m);
+int ka_modinfo_from_kmod(struct kmod_ctx *ctx, const char *path,
+			 struct ka_module *m);
+/* Records one key=value pair of modinfo into m. */
+void ka_modinfo_set(struct ka_module *m, const char *key, const char *value);
+
+/* Reads the undefined symbols of e into m->imports as modpost filters them. */
+int ka_imports_read(struct ka_elf *e, struct ka_module *m);
+
+/*
+ * Reads export tables of e: __ksymtab* sections in the absolute and PREL32
+ * layouts (in relocatable files through their relocations), per-symbol
+ * ___ksymtab+sym sections of .o files, and .export_symbol (6.5+). owner is
+ * recorded in each export; exports are appended to db and, when m is not
+ * NULL, listed in m->exports. Returns the number read or a negative errno.
+ */
+int ka_elf_exports_read(struct ka_elf *e, const char *owner,
+			struct ka_module *m, struct ka_exportdb *db,
+			struct ka_diags *diags);

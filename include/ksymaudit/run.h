@@ -1,0 +1,68 @@
+/*
+ * The context of one run of a command: options, the kernel side, the modules
+ * under audit, input problems and findings. Passed everywhere; there is no
+ * global state.
+ */
+#pragma once
+
+#include <kmod/libkmod.h>
+
+#include "ksymaudit/common.h"
+#include "ksymaudit/exports.h"
+#include "ksymaudit/findings.h"
+#include "ksymaudit/module.h"
+#include "ksymaudit/rules.h"
+
+struct ka_input {
+	char *path;
+	const char *kind; /* "module", "symvers", "vmlinux", "directory", … */
+	bool ok;
+};
+
+struct ka_run {
+	const char *command; /* "check", "tree", "explain" */
+	struct ka_rules rules;
+	struct ka_exportdb exports;
+	struct ka_module **modules; /* audited modules (owned) */
+	size_t n_modules, cap_modules;
+	struct ka_input *inputs;
+	size_t n_inputs, cap_inputs;
+	struct ka_diags diags;
+	struct ka_findings findings;
+	struct kmod_ctx *kmod;
+
+	/* The kernel image's ELF identity, when one was read. */
+	bool have_kernel_machine;
+	unsigned kernel_machine;
+	char *kernel_image; /* its path */
+
+	/* Options shared by the commands. */
+	const char *license_override; /* --license */
+	bool explain;                 /* attribute sites (default on) */
+	bool explain_all;             /* --explain-all */
+	const char *debuginfo_dir;    /* --debuginfo */
+	bool debuginfod;              /* --debuginfod */
+	unsigned max_depth;           /* tree: export-wrapper depth */
+	const char *explain_symbol;   /* tree --explain SYMBOL */
+	bool progress;                /* progress on stderr */
+};
+
+void ka_run_init(struct ka_run *run, const char *command);
+void ka_run_free(struct ka_run *run);
+void ka_run_add_input(struct ka_run *run, const char *path, const char *kind,
+		      bool ok);
+
+/*
+ * Loads the kernel side: a kernel build or headers dir (Module.symvers, and
+ * vmlinux.o or vmlinux when present), extra symvers files, a vmlinux file.
+ * Problems go to run->diags. Returns 0 when at least one source of exports
+ * was read, else a negative errno.
+ */
+int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
+		   const struct strvec *symvers, const char *vmlinux);
+
+/*
+ * Adds the modules named by path: a module file, or a directory searched
+ * recursively for .ko, .ko.xz, .ko.zst, .ko.gz and module .o files.
+ */
+void ka_modules_collect(struct ka_run *run, const char *path);
