@@ -1,1 +1,298 @@
-/* placeholder: being written */
+/*
+ * --format json: the whole run as one JSON document (schema in ksymaudit(1),
+ * section JSON OUTPUT). Built with json-c and written in one piece, so a
+ * failed run never leaves partial JSON behind.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "ksymaudit/emit.h"
+#include "jsonutil.h"
+
+/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80; /* no overlong */
+		unsigned char hi = c == 0xed ? 0x9f : 0xbf; /* no surrogates */
+		if (p[1] < lo || p[1] > hi)
+			return 0;
+		return (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		unsigned char lo = c == 0xf0 ? 0x90 : 0x80; /* no overlong */
+		unsigned char hi = c == 0xf4 ? 0x8f : 0xbf; /* <= U+10FFFF */
+		if (p[1] < lo || p[1] > hi)
+			return 0;
+		if ((p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+char *ka_utf8_sanitize(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	/* Each bad byte (1 byte) becomes U+FFFD (3 bytes). */
+	char *out = xmalloc(len * 3 + 1), *o = out;
+
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		if (n == 0) {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+			continue;
+		}
+		memcpy(o, p, n);
+		o += n;
+		p += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+struct json_object *ka_json_string(const char *s)
+{
+	if (!s)
+		return NULL; /* json-c's representation of null */
+	char *clean = ka_utf8_sanitize(s);
+	struct json_object *j = json_object_new_string(clean);
+	free(clean);
+	return j;
+}
+
+struct json_object *ka_json_line(unsigned n)
+{
+	return n > 0 ? json_object_new_int64(n) : NULL;
+}
+
+struct json_object *ka_json_features(void)
+{
+	struct json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_string(ENABLE_XZ ? "+xz" : "-xz"));
+	json_object_array_add(a, json_object_new_string(ENABLE_ZSTD ? "+zstd" : "-zstd"));
+	json_object_array_add(a, json_object_new_string(ENABLE_ZLIB ? "+gzip" : "-gzip"));
+	json_object_array_add(a, json_object_new_string(ENABLE_DEBUGINFOD ? "+debuginfod" : "-debuginfod"));
+	return a;
+}
+
+int ka_json_write(FILE *out, struct json_object *root, bool pretty)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	int ret = 0;
+
+	flags |= pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			: JSON_C_TO_STRING_PLAIN;
+	const char *s = json_object_to_json_string_ext(root, flags);
+	if (!s) {
+		ret = -ENOMEM;
+	} else {
+		char *doc = xasprintf("%s\n", s);
+		if (fputs(doc, out) == EOF || fflush(out) == EOF || ferror(out))
+			ret = -EIO;
+		free(doc);
+	}
+	json_object_put(root);
+	return ret;
+}
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *tool_json(void)
+{
+	struct json_object *t = json_object_new_object();
+
+	add(t, "name", json_object_new_string("ksymaudit"));
+	add(t, "version", json_object_new_string(PACKAGE_VERSION));
+	add(t, "features", ka_json_features());
+	return t;
+}
+
+static struct json_object *inputs_json(const struct ka_run *run)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < run->n_inputs; i++) {
+		const struct ka_input *in = &run->inputs[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "path", ka_json_string(in->path));
+		add(o, "kind", ka_json_string(in->kind));
+		add(o, "status", json_object_new_string(in->ok ? "ok" : "error"));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *errors_json(const struct ka_diags *d)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ka_diag *e = &d->v[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "file", ka_json_string(e->file));
+		if (e->line > 0)
+			add(o, "line", json_object_new_int64(e->line));
+		add(o, "message", ka_json_string(e->message));
+		add(o, "fatal", json_object_new_boolean(e->fatal));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *chain_json(const struct ka_site *s)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < s->n_chain; i++) {
+		const struct ka_inline_frame *fr = &s->chain[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "function", ka_json_string(fr->function));
+		add(o, "decl_file", ka_json_string(fr->decl_file));
+		add(o, "decl_line", ka_json_line(fr->decl_line));
+		add(o, "call_file", ka_json_string(fr->call_file));
+		add(o, "call_line", ka_json_line(fr->call_line));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *sites_json(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_sites; i++) {
+		const struct ka_site *s = &f->sites[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "function", ka_json_string(s->function));
+		add(o, "file", ka_json_string(s->file));
+		add(o, "line", ka_json_line(s->line));
+		add(o, "kind", ka_json_string(ka_ref_kind_name(s->kind)));
+		add(o, "section", ka_json_string(s->section));
+		add(o, "offset", json_object_new_uint64(s->offset));
+		add(o, "debuginfo", json_object_new_boolean(s->has_debuginfo));
+		add(o, "inline_chain", chain_json(s));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *path_json(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_path; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(f->path[i].symbol));
+		add(o, "kind", ka_json_string(ka_ref_kind_name(f->path[i].kind)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *finding_json(const struct ka_finding *f)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "check", ka_json_string(f->check));
+	add(o, "severity", ka_json_string(ka_severity_name(f->severity)));
+	add(o, "module", ka_json_string(f->module));
+	add(o, "file", ka_json_string(f->file));
+	add(o, "line", ka_json_line(f->line));
+	add(o, "symbol", ka_json_string(f->symbol));
+	add(o, "message", ka_json_string(f->message ? f->message : ""));
+	add(o, "waived", json_object_new_boolean(f->waived_by != NULL));
+	if (f->waived_by)
+		add(o, "waiver_reason", ka_json_string(f->waived_by));
+	if (f->count > 0)
+		add(o, "count", json_object_new_int64(f->count));
+	if (f->note)
+		add(o, "note", ka_json_string(f->note));
+	add(o, "sites", sites_json(f));
+	add(o, "path", path_json(f));
+	return o;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct json_object *summary_json(const struct ka_run *run)
+{
+	const struct ka_findings *fs = &run->findings;
+	struct json_object *o = json_object_new_object();
+	size_t fatal = 0, waived = 0, sev[3] = { 0 };
+
+	for (size_t i = 0; i < run->diags.n; i++)
+		fatal += run->diags.v[i].fatal;
+	for (size_t i = 0; i < fs->n; i++) {
+		waived += fs->v[i].waived_by != NULL;
+		if ((unsigned)fs->v[i].severity < KA_ARRAY_SIZE(sev))
+			sev[fs->v[i].severity]++;
+	}
+	add(o, "findings", json_object_new_int64((int64_t)fs->n));
+	add(o, "errors", json_object_new_int64((int64_t)fatal));
+	add(o, "warnings_inputs",
+	    json_object_new_int64((int64_t)(run->diags.n - fatal)));
+	add(o, "waived", json_object_new_int64((int64_t)waived));
+
+	/* by_check, in sorted id order so the output is stable. */
+	const char **ids = xcalloc(fs->n ? fs->n : 1, sizeof(*ids));
+	for (size_t i = 0; i < fs->n; i++)
+		ids[i] = fs->v[i].check ? fs->v[i].check : "";
+	qsort(ids, fs->n, sizeof(*ids), cmp_str);
+	struct json_object *bc = json_object_new_object();
+	for (size_t i = 0; i < fs->n;) {
+		size_t j = i;
+		while (j < fs->n && strcmp(ids[j], ids[i]) == 0)
+			j++;
+		char *key = ka_utf8_sanitize(ids[i]);
+		add(bc, key, json_object_new_int64((int64_t)(j - i)));
+		free(key);
+		i = j;
+	}
+	free(ids);
+	add(o, "by_check", bc);
+
+	struct json_object *bs = json_object_new_object();
+	add(bs, "error", json_object_new_int64((int64_t)sev[KA_SEV_ERROR]));
+	add(bs, "warning", json_object_new_int64((int64_t)sev[KA_SEV_WARNING]));
+	add(bs, "note", json_object_new_int64((int64_t)sev[KA_SEV_NOTE]));
+	add(o, "by_severity", bs);
+	return o;
+}
+
+static int emit_json(FILE *out, const struct ka_run *run,
+		     const struct ka_emit_opts *o)
+{
+	struct json_object *root = json_object_new_object();
+
+	add(root, "schema_version", json_object_new_int(KA_JSON_SCHEMA_VERSION));
+	add(root, "tool", tool_json());
+	add(root, "command", ka_json_string(run->command));
+	add(root, "inputs", inputs_json(run));
+	add(root, "errors", errors_json(&run->diags));
+	struct json_object *fa = json_object_new_array();
+	for (size_t i = 0; i < run->findings.n; i++)
+		json_object_array_add(fa, finding_json(&run->findings.v[i]));
+	add(root, "findings", fa);
+	add(root, "summary", summary_json(run));
+	return ka_json_write(out, root, o && o->pretty);
+}
+
+const struct ka_emitter ka_emit_json = { "json", emit_json };

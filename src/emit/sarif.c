@@ -1,1 +1,337 @@
-/* placeholder: being written */
+/*
+ * --format sarif: SARIF 2.1.0 for code-scanning services. One run; one rule
+ * per check id that occurs; sites become relatedLocations and inline chains
+ * codeFlows; input problems become tool execution notifications.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "ksymaudit/emit.h"
+#include "jsonutil.h"
+
+#define SARIF_SCHEMA                                                           \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/" \
+	"sarif-schema-2.1.0.json"
+
+/* Short descriptions of every check, also for checks not linked in. */
+static const struct {
+	const char *id, *level, *text;
+} rule_info[] = {
+	{ "gpl-only-use", "error",
+	  "A GPL-incompatible module uses a GPL-only export" },
+	{ "missing-license", "error", "A module has no MODULE_LICENSE()" },
+	{ "namespace-not-imported", "error",
+	  "A module uses a namespaced export without importing the namespace" },
+	{ "unresolved-symbol", "warning",
+	  "A module uses a symbol that no known kernel or module exports" },
+	{ "proprietary-import", "warning",
+	  "A module uses symbols exported by a proprietary module" },
+	{ "machine-mismatch", "warning",
+	  "A module's machine differs from the kernel's" },
+	{ "inline-exposure", "warning",
+	  "A header inline function references a GPL-only export" },
+	{ "export-wrapper", "warning",
+	  "A non-GPL export reaches a GPL-only export through its code" },
+	{ "export-mismatch", "warning",
+	  "An export's license differs between sources, or it is exported twice" },
+	{ "waiver-unused", "warning", "A waiver matched no finding" },
+};
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *text_obj(const char *s)
+{
+	struct json_object *m = json_object_new_object();
+	add(m, "text", ka_json_string(s ? s : ""));
+	return m;
+}
+
+static const char *level_name(enum ka_severity s)
+{
+	switch (s) {
+	case KA_SEV_ERROR:
+		return "error";
+	case KA_SEV_WARNING:
+		return "warning";
+	case KA_SEV_NOTE:
+		break;
+	}
+	return "note";
+}
+
+/*
+ * A URI reference for a path: absolute paths become file:// URIs, relative
+ * ones stay relative. Bytes outside the unreserved set and '/' are
+ * percent-encoded (also ':' so that "a:b.c" is not read as a scheme).
+ */
+static char *path_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = strlen(path);
+	char *out = xmalloc(len * 3 + sizeof("file://")), *o = out;
+
+	if (path[0] == '/') {
+		memcpy(o, "file://", 7);
+		o += 7;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* {"physicalLocation": {...}}, or an empty location when file is NULL. */
+static struct json_object *location(const char *file, unsigned line)
+{
+	struct json_object *loc = json_object_new_object();
+
+	if (!file || !*file)
+		return loc;
+	struct json_object *phys = json_object_new_object();
+	struct json_object *art = json_object_new_object();
+	char *uri = path_uri(file);
+	add(art, "uri", json_object_new_string(uri));
+	free(uri);
+	add(phys, "artifactLocation", art);
+	if (line > 0) {
+		struct json_object *region = json_object_new_object();
+		add(region, "startLine", json_object_new_int64(line));
+		add(phys, "region", region);
+	}
+	add(loc, "physicalLocation", phys);
+	return loc;
+}
+
+static struct json_object *function_location(const char *file, unsigned line,
+					     const char *function)
+{
+	struct json_object *loc = location(file, line);
+
+	if (function) {
+		struct json_object *ll = json_object_new_array();
+		struct json_object *l = json_object_new_object();
+		add(l, "name", ka_json_string(function));
+		add(l, "kind", json_object_new_string("function"));
+		json_object_array_add(ll, l);
+		add(loc, "logicalLocations", ll);
+	}
+	return loc;
+}
+
+static struct json_object *site_location(const struct ka_finding *f,
+					 const struct ka_site *s, size_t id)
+{
+	struct json_object *loc = function_location(s->file, s->line,
+						    s->function);
+	char *msg = xasprintf("%s reference to %s in %s()%s", ka_ref_kind_name(s->kind),
+			      f->symbol ? f->symbol : "symbol",
+			      s->function ? s->function : "?",
+			      s->n_chain ? " (inlined)" : "");
+	add(loc, "id", json_object_new_int64((int64_t)id));
+	add(loc, "message", text_obj(msg));
+	free(msg);
+	return loc;
+}
+
+static struct json_object *flow_step(struct json_object *loc, const char *msg)
+{
+	struct json_object *tfl = json_object_new_object();
+
+	add(loc, "message", text_obj(msg));
+	add(tfl, "location", loc);
+	return tfl;
+}
+
+/* The inline chain of s, innermost first, as one codeFlow. */
+static struct json_object *code_flow(const struct ka_finding *f,
+				     const struct ka_site *s)
+{
+	struct json_object *locs = json_object_new_array();
+	const struct ka_inline_frame *in = &s->chain[0];
+	char *msg = xasprintf("%s reference to %s in %s()", ka_ref_kind_name(s->kind),
+			      f->symbol ? f->symbol : "symbol",
+			      in->function ? in->function : "?");
+
+	json_object_array_add(locs, flow_step(function_location(s->file, s->line,
+								in->function),
+					      msg));
+	free(msg);
+	for (size_t i = 0; i < s->n_chain; i++) {
+		const struct ka_inline_frame *fr = &s->chain[i];
+		const char *into = i + 1 < s->n_chain ? s->chain[i + 1].function
+						      : s->function;
+		msg = xasprintf("%s() inlined into %s()",
+				fr->function ? fr->function : "?",
+				into ? into : "?");
+		json_object_array_add(
+			locs, flow_step(function_location(fr->call_file,
+							  fr->call_line, into),
+					msg));
+		free(msg);
+	}
+	struct json_object *tf = json_object_new_object();
+	add(tf, "locations", locs);
+	struct json_object *tfs = json_object_new_array();
+	json_object_array_add(tfs, tf);
+	struct json_object *cf = json_object_new_object();
+	add(cf, "threadFlows", tfs);
+	return cf;
+}
+
+static struct json_object *result_json(const struct ka_finding *f,
+				       int rule_index)
+{
+	struct json_object *r = json_object_new_object();
+
+	add(r, "ruleId", ka_json_string(f->check));
+	add(r, "ruleIndex", json_object_new_int(rule_index));
+	add(r, "level", json_object_new_string(level_name(f->severity)));
+	add(r, "message", text_obj(f->message));
+	if (f->file) {
+		struct json_object *locs = json_object_new_array();
+		json_object_array_add(locs, location(f->file, f->line));
+		add(r, "locations", locs);
+	}
+	if (f->n_sites) {
+		struct json_object *rel = json_object_new_array();
+		struct json_object *flows = json_object_new_array();
+		for (size_t i = 0; i < f->n_sites; i++) {
+			json_object_array_add(rel, site_location(f, &f->sites[i], i));
+			if (f->sites[i].n_chain)
+				json_object_array_add(flows,
+						      code_flow(f, &f->sites[i]));
+		}
+		add(r, "relatedLocations", rel);
+		if (json_object_array_length(flows))
+			add(r, "codeFlows", flows);
+		else
+			json_object_put(flows);
+	}
+	if (f->waived_by) {
+		struct json_object *sup = json_object_new_object();
+		add(sup, "kind", json_object_new_string("external"));
+		add(sup, "justification", ka_json_string(f->waived_by));
+		struct json_object *sups = json_object_new_array();
+		json_object_array_add(sups, sup);
+		add(r, "suppressions", sups);
+	}
+	struct json_object *props = json_object_new_object();
+	add(props, "module", ka_json_string(f->module));
+	add(props, "symbol", ka_json_string(f->symbol));
+	if (f->count > 0)
+		add(props, "count", json_object_new_int64(f->count));
+	if (f->note)
+		add(props, "note", ka_json_string(f->note));
+	if (f->n_path) {
+		struct json_object *p = json_object_new_array();
+		for (size_t i = 0; i < f->n_path; i++)
+			json_object_array_add(p, ka_json_string(f->path[i].symbol));
+		add(props, "path", p);
+	}
+	add(r, "properties", props);
+	return r;
+}
+
+static struct json_object *rule_json(const char *id)
+{
+	struct json_object *rule = json_object_new_object();
+	const char *text = id, *level = "warning";
+
+	for (size_t i = 0; i < KA_ARRAY_SIZE(rule_info); i++) {
+		if (strcmp(rule_info[i].id, id) == 0) {
+			text = rule_info[i].text;
+			level = rule_info[i].level;
+		}
+	}
+	add(rule, "id", ka_json_string(id));
+	add(rule, "shortDescription", text_obj(text));
+	struct json_object *conf = json_object_new_object();
+	add(conf, "level", json_object_new_string(level));
+	add(rule, "defaultConfiguration", conf);
+	return rule;
+}
+
+static struct json_object *invocation_json(const struct ka_diags *d)
+{
+	struct json_object *inv = json_object_new_object();
+	struct json_object *notes = json_object_new_array();
+	bool fatal = false;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ka_diag *e = &d->v[i];
+		struct json_object *n = json_object_new_object();
+		fatal |= e->fatal;
+		add(n, "level", json_object_new_string(e->fatal ? "error"
+								: "warning"));
+		add(n, "message", text_obj(e->message));
+		if (e->file) {
+			struct json_object *locs = json_object_new_array();
+			json_object_array_add(locs, location(e->file, e->line));
+			add(n, "locations", locs);
+		}
+		json_object_array_add(notes, n);
+	}
+	add(inv, "executionSuccessful", json_object_new_boolean(!fatal));
+	add(inv, "toolExecutionNotifications", notes);
+	return inv;
+}
+
+static int emit_sarif(FILE *out, const struct ka_run *run,
+		      const struct ka_emit_opts *o)
+{
+	const struct ka_findings *fs = &run->findings;
+	struct json_object *root = json_object_new_object();
+	struct json_object *rules = json_object_new_array();
+	struct json_object *results = json_object_new_array();
+	struct strvec ids = { 0 };
+
+	/* Rules in order of first appearance; results refer to them. */
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *id = fs->v[i].check ? fs->v[i].check : "";
+		size_t k = 0;
+		while (k < ids.n && strcmp(ids.v[k], id) != 0)
+			k++;
+		if (k == ids.n) {
+			strvec_push(&ids, id);
+			json_object_array_add(rules, rule_json(id));
+		}
+		json_object_array_add(results, result_json(&fs->v[i], (int)k));
+	}
+	strvec_free(&ids);
+
+	struct json_object *driver = json_object_new_object();
+	add(driver, "name", json_object_new_string("ksymaudit"));
+	add(driver, "version", json_object_new_string(PACKAGE_VERSION));
+	add(driver, "rules", rules);
+	struct json_object *tool = json_object_new_object();
+	add(tool, "driver", driver);
+
+	struct json_object *invs = json_object_new_array();
+	json_object_array_add(invs, invocation_json(&run->diags));
+
+	struct json_object *r = json_object_new_object();
+	add(r, "tool", tool);
+	add(r, "invocations", invs);
+	add(r, "results", results);
+	struct json_object *runs = json_object_new_array();
+	json_object_array_add(runs, r);
+
+	add(root, "$schema", json_object_new_string(SARIF_SCHEMA));
+	add(root, "version", json_object_new_string("2.1.0"));
+	add(root, "runs", runs);
+	return ka_json_write(out, root, o && o->pretty);
+}
+
+const struct ka_emitter ka_emit_sarif = { "sarif", emit_sarif };
