@@ -1,1 +1,170 @@
-/* placeholder: being written */
+/* Findings as plain data: construction, stable ordering, release. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ksymaudit/findings.h"
+
+static const char *const sev_names[] = {
+	[KA_SEV_NOTE] = "note",
+	[KA_SEV_WARNING] = "warning",
+	[KA_SEV_ERROR] = "error",
+};
+
+const char *ka_severity_name(enum ka_severity s)
+{
+	return (unsigned)s < KA_ARRAY_SIZE(sev_names) ? sev_names[s] : "?";
+}
+
+bool ka_severity_parse(const char *s, enum ka_severity *out)
+{
+	for (size_t i = 0; i < KA_ARRAY_SIZE(sev_names); i++) {
+		if (!strcmp(s, sev_names[i])) {
+			*out = (enum ka_severity)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *const kind_names[] = {
+	[KA_REF_CALL] = "call",
+	[KA_REF_CODE] = "code",
+	[KA_REF_STATIC_KEY] = "static-key",
+	[KA_REF_STATIC_CALL] = "static-call",
+	[KA_REF_EXTABLE] = "exception-table",
+	[KA_REF_ALTINSTR] = "alternative",
+	[KA_REF_BUG] = "bug-table",
+	[KA_REF_ANNEX] = "annex",
+	[KA_REF_DATA] = "data",
+};
+
+const char *ka_ref_kind_name(enum ka_ref_kind k)
+{
+	return (unsigned)k < KA_ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct ka_finding *ka_finding_add(struct ka_findings *f, const char *check,
+				  enum ka_severity sev, const char *module,
+				  const char *file, const char *symbol,
+				  const char *fmt, ...)
+{
+	struct ka_finding *x;
+	va_list ap;
+
+	ARRAY_GROW(f->v, f->n, f->cap);
+	x = &f->v[f->n++];
+	*x = (struct ka_finding){0};
+	x->check = check;
+	x->severity = sev;
+	x->module = dup_or_null(module);
+	x->file = dup_or_null(file);
+	x->symbol = dup_or_null(symbol);
+	va_start(ap, fmt);
+	x->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	return x;
+}
+
+struct ka_site *ka_finding_add_site(struct ka_finding *f)
+{
+	struct ka_site *s;
+
+	ARRAY_GROW(f->sites, f->n_sites, f->cap_sites);
+	s = &f->sites[f->n_sites++];
+	*s = (struct ka_site){0};
+	return s;
+}
+
+void ka_finding_add_step(struct ka_finding *f, const char *symbol,
+			 enum ka_ref_kind kind)
+{
+	ARRAY_GROW(f->path, f->n_path, f->cap_path);
+	f->path[f->n_path++] = (struct ka_path_step){xstrdup(symbol), kind};
+}
+
+void ka_inline_chain_push(struct ka_site *s, const char *function,
+			  const char *decl_file, unsigned decl_line,
+			  const char *call_file, unsigned call_line)
+{
+	struct ka_inline_frame *fr;
+
+	s->chain = xrealloc(s->chain, (s->n_chain + 1) * sizeof(*s->chain));
+	fr = &s->chain[s->n_chain++];
+	fr->function = dup_or_null(function);
+	fr->decl_file = dup_or_null(decl_file);
+	fr->decl_line = decl_line;
+	fr->call_file = dup_or_null(call_file);
+	fr->call_line = call_line;
+}
+
+void ka_site_clear(struct ka_site *s)
+{
+	for (size_t i = 0; i < s->n_chain; i++) {
+		free(s->chain[i].function);
+		free(s->chain[i].decl_file);
+		free(s->chain[i].call_file);
+	}
+	free(s->chain);
+	free(s->function);
+	free(s->file);
+	free(s->section);
+	*s = (struct ka_site){0};
+}
+
+static int strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct ka_finding *a = pa, *b = pb;
+	int r;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if ((r = strcmp_null(a->file, b->file)))
+		return r;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if ((r = strcmp_null(a->module, b->module)))
+		return r;
+	if ((r = strcmp(a->check, b->check)))
+		return r;
+	if ((r = strcmp_null(a->symbol, b->symbol)))
+		return r;
+	return strcmp(a->message, b->message);
+}
+
+void ka_findings_sort(struct ka_findings *f)
+{
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_finding);
+}
+
+void ka_findings_free(struct ka_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct ka_finding *x = &f->v[i];
+		free(x->module);
+		free(x->file);
+		free(x->symbol);
+		free(x->message);
+		free(x->note);
+		for (size_t j = 0; j < x->n_sites; j++)
+			ka_site_clear(&x->sites[j]);
+		free(x->sites);
+		for (size_t j = 0; j < x->n_path; j++)
+			free(x->path[j].symbol);
+		free(x->path);
+	}
+	free(f->v);
+	*f = (struct ka_findings){0};
+}

@@ -1,1 +1,95 @@
-/* placeholder: being written */
+/*
+ * The kernel side of a run: Module.symvers files and the export tables of a
+ * vmlinux or vmlinux.o.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ksymaudit/elffile.h"
+#include "ksymaudit/run.h"
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int load_symvers(struct ka_run *run, const char *path)
+{
+	int r = ka_symvers_read(path, &run->exports, &run->diags);
+	ka_run_add_input(run, path, "symvers", r >= 0);
+	return r;
+}
+
+static int load_vmlinux(struct ka_run *run, const char *path)
+{
+	struct ka_elf e;
+	char *why = NULL;
+	int r;
+
+	r = ka_elf_open(path, &e, &why);
+	if (r < 0) {
+		ka_diag_add(&run->diags, true, path, 0, "%s", why);
+		free(why);
+		ka_run_add_input(run, path, "vmlinux", false);
+		return r;
+	}
+	r = ka_elf_exports_read(&e, "vmlinux", NULL, &run->exports, &run->diags);
+	if (r == 0)
+		ka_diag_add(&run->diags, false, path, 0,
+			    "no export table found (not a vmlinux?)");
+	if (r >= 0) {
+		run->have_kernel_machine = true;
+		run->kernel_machine = e.ehdr.e_machine;
+		free(run->kernel_image);
+		run->kernel_image = xstrdup(path);
+	}
+	ka_elf_close(&e);
+	ka_run_add_input(run, path, "vmlinux", r >= 0);
+	return r;
+}
+
+int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
+		   const struct strvec *symvers, const char *vmlinux)
+{
+	bool any = false;
+
+	if (kernel_dir) {
+		char *sv = xasprintf("%s/Module.symvers", kernel_dir);
+		char *vo = xasprintf("%s/vmlinux.o", kernel_dir);
+		char *vl = xasprintf("%s/vmlinux", kernel_dir);
+		bool found = false;
+		struct stat st;
+
+		if (stat(kernel_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			ka_diag_add(&run->diags, true, kernel_dir, 0,
+				    "not a kernel build or headers directory: %s",
+				    stat(kernel_dir, &st) < 0 ? strerror(errno)
+							      : "not a directory");
+		} else {
+			if (is_file(sv)) {
+				found = true;
+				any |= load_symvers(run, sv) >= 0;
+			}
+			/* modpost reads vmlinux.o; vmlinux is the fallback. */
+			if (!vmlinux && (is_file(vo) || is_file(vl))) {
+				found = true;
+				any |= load_vmlinux(run, is_file(vo) ? vo : vl) >= 0;
+			}
+			if (!found)
+				ka_diag_add(&run->diags, true, kernel_dir, 0,
+					    "no Module.symvers, vmlinux.o or vmlinux in this directory");
+		}
+		free(sv);
+		free(vo);
+		free(vl);
+	}
+	for (size_t i = 0; symvers && i < symvers->n; i++)
+		any |= load_symvers(run, symvers->v[i]) >= 0;
+	if (vmlinux)
+		any |= load_vmlinux(run, vmlinux) >= 0;
+	return any ? 0 : -ENOENT;
+}

@@ -26,5 +26,3 @@ bool ka_module_is_gpl_compatible(const struct ka_run *run,
 				 const struct ka_module *m);
 /* True when the module has any license at all (or --license is given). */
 bool ka_module_has_license(const struct ka_run *run, const struct ka_module *m);
-/* Undefined symbols that modpost would not report (__this_module, …). */
-bool ka_import_ignored(const struct ka_module *m, const char *name);

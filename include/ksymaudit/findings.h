@@ -69,6 +69,8 @@ struct ka_finding {
 	struct ka_path_step *path;
 	size_t n_path, cap_path;
 	unsigned count;      /* instances seen (inline-exposure), 0 if n/a */
+	unsigned rank;       /* first sort key, lower first (0 by default);
+				export-wrapper sets it so thin wrappers lead */
 	char *note;          /* extra line for people, NULL when none */
 	const char *waived_by; /* reason of the waiver, NULL when not waived */
 };
@@ -90,6 +92,7 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 			  const char *decl_file, unsigned decl_line,
 			  const char *call_file, unsigned call_line);
 void ka_site_clear(struct ka_site *s);
-/* Sorts findings into the stable output order (file, line, check, symbol). */
+/* Sorts findings into the stable output order (rank, file, line, module,
+ * check, symbol, message). */
 void ka_findings_sort(struct ka_findings *f);
 void ka_findings_free(struct ka_findings *f);

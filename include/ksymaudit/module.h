@@ -1,7 +1,7 @@
 /* A module under audit: metadata, imports and exports read from its file. */
 #pragma once
 
-#include <kmod/libkmod.h>
+#include <libkmod.h>
 
 #include "ksymaudit/common.h"
 #include "ksymaudit/exports.h"

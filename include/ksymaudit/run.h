@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <kmod/libkmod.h>
+#include <libkmod.h>
 
 #include "ksymaudit/common.h"
 #include "ksymaudit/exports.h"

@@ -1,1 +1,18 @@
-/* placeholder: being written */
+/* missing-license: a module without MODULE_LICENSE(). */
+#include "ksymaudit/checks.h"
+
+static void run_module(struct ka_run *run, const struct ka_module *m)
+{
+	if (ka_module_has_license(run, m))
+		return;
+	ka_finding_add(&run->findings, ka_check_missing_license.id,
+		       KA_SEV_ERROR, m->name, m->path, NULL,
+		       "missing MODULE_LICENSE() in %s", m->path);
+}
+
+const struct ka_check ka_check_missing_license = {
+	.id = "missing-license",
+	.severity = KA_SEV_ERROR,
+	.summary = "a module has no MODULE_LICENSE()",
+	.run_module = run_module,
+};

@@ -1,1 +1,26 @@
-/* placeholder: being written */
+/* unresolved-symbol: an undefined symbol no known export provides. */
+#include "ksymaudit/checks.h"
+
+static void run_module(struct ka_run *run, const struct ka_module *m)
+{
+	char name[256];
+
+	ka_module_display_name(m, name, sizeof(name));
+	for (size_t i = 0; i < m->n_imports; i++) {
+		const struct ka_import *imp = &m->imports[i];
+
+		/* Weak undefined symbols may stay unresolved, as in modpost. */
+		if (imp->weak || ka_exportdb_find(&run->exports, imp->name))
+			continue;
+		ka_finding_add(&run->findings, ka_check_unresolved_symbol.id,
+			       KA_SEV_WARNING, m->name, m->path, imp->name,
+			       "\"%s\" [%s] undefined", imp->name, name);
+	}
+}
+
+const struct ka_check ka_check_unresolved_symbol = {
+	.id = "unresolved-symbol",
+	.severity = KA_SEV_WARNING,
+	.summary = "a module uses a symbol that no known export provides",
+	.run_module = run_module,
+};
