@@ -1,0 +1,170 @@
+# Shared helpers of the real-kernel tests (sourced, bash).
+#
+# KSYMAUDIT_REQUIRE_REAL=1 (set by .ci/run) turns every "cannot run here"
+# into a failure, so CI cannot pass by skipping.
+# KSYMAUDIT_KDIR picks the headers directory; KSYMAUDIT_REAL_MODULES a
+# directory of real modules (a /lib/modules/VERSION tree) built for it.
+
+export LC_ALL=C
+
+rk_skip() {
+	if [ "${KSYMAUDIT_REQUIRE_REAL:-0}" = 1 ]; then
+		echo "FAIL (KSYMAUDIT_REQUIRE_REAL=1, cannot skip): $*" >&2
+		exit 1
+	fi
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+rk_fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# A usable headers/build directory: Module.symvers, .config and modpost.
+rk_kdir_ok() {
+	[ -s "$1/Module.symvers" ] && [ -x "$1/scripts/mod/modpost" ] &&
+		[ -f "$1/.config" ] && [ -f "$1/Makefile" ]
+}
+
+# Prints the kernel headers directory to build against. Prefers
+# $KSYMAUDIT_KDIR, then the flavour of linux-headers-amd64 (the generic one,
+# not -cloud/-rt), then any other installed headers with a Module.symvers.
+rk_find_kdir() {
+	local d best=""
+	if [ -n "${KSYMAUDIT_KDIR:-}" ]; then
+		rk_kdir_ok "$KSYMAUDIT_KDIR" && { echo "$KSYMAUDIT_KDIR"; return 0; }
+		echo "KSYMAUDIT_KDIR=$KSYMAUDIT_KDIR is not a usable kernel build dir" >&2
+		return 1
+	fi
+	for d in $(ls -d /usr/src/linux-headers-* 2>/dev/null | sort -V -r); do
+		rk_kdir_ok "$d" || continue
+		case "${d##*/}" in
+		*-cloud-*|*-rt-*) [ -n "$best" ] || best=$d ;;
+		*) echo "$d"; return 0 ;;
+		esac
+	done
+	[ -n "$best" ] && { echo "$best"; return 0; }
+	return 1
+}
+
+# The kernel release of a headers dir: /usr/src/linux-headers-REL.
+rk_kdir_release() {
+	local r
+	r=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$1/include/generated/utsrelease.h" 2>/dev/null)
+	[ -n "$r" ] || r=${1##*/linux-headers-}
+	echo "$r"
+}
+
+# Prints "KDIR<TAB>MODDIR": a directory of real modules and the headers they
+# were built with. $KSYMAUDIT_REAL_MODULES (a /lib/modules/REL tree or any
+# directory of modules; its release is read from the path or from a module's
+# vermagic), else installed debug or stripped modules of an installed
+# headers release.
+rk_find_real_modules() {
+	local d rel k m
+	if [ -n "${KSYMAUDIT_REAL_MODULES:-}" ]; then
+		m=$KSYMAUDIT_REAL_MODULES
+		[ -d "$m" ] || { echo "KSYMAUDIT_REAL_MODULES=$m is not a directory" >&2; return 1; }
+		rel=$(rk_modules_release "$m")
+		k=${KSYMAUDIT_KDIR:-/usr/src/linux-headers-$rel}
+		rk_kdir_ok "$k" || { echo "no usable headers $k for modules in $m (release '$rel')" >&2; return 1; }
+		printf '%s\t%s\n' "$k" "$m"
+		return 0
+	fi
+	for d in $(ls -d /usr/src/linux-headers-* 2>/dev/null | sort -V -r); do
+		rk_kdir_ok "$d" || continue
+		rel=$(rk_kdir_release "$d")
+		for m in "/lib/modules/$rel/kernel" "/usr/lib/debug/lib/modules/$rel/kernel"; do
+			if [ -d "$m" ] && [ -n "$(find "$m" -name '*.ko*' -print -quit)" ]; then
+				printf '%s\t%s\n' "$d" "$m"
+				return 0
+			fi
+		done
+	done
+	return 1
+}
+
+# Release of the modules under $1: from a vermagic= entry.
+rk_modules_release() {
+	local f
+	f=$(find "$1" -name '*.ko' -print -quit)
+	if [ -n "$f" ]; then
+		modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1; exit}' && return 0
+	fi
+	f=$(find "$1" -name '*.ko.*' -print -quit)
+	[ -n "$f" ] && modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1; exit}'
+}
+
+# Module name as both tools can agree on: file name without directories and
+# without .ko/.o/compression suffixes ("foo.ko.ko" from modpost included).
+rk_norm_awk='
+function norm(p) {
+	sub(/.*\//, "", p)
+	while (p ~ /\.(ko|o|xz|zst|gz)$/)
+		sub(/\.(ko|o|xz|zst|gz)$/, "", p)
+	return p
+}'
+
+# modpost's stderr -> "check<TAB>module<TAB>symbol" lines, sorted.
+rk_parse_modpost() {
+	awk "$rk_norm_awk"'
+	/GPL-incompatible module .* uses GPL-only symbol / {
+		m = $0; sub(/.*GPL-incompatible module /, "", m); sub(/ uses GPL-only symbol .*/, "", m)
+		s = $0; sub(/.* uses GPL-only symbol \047/, "", s); sub(/\047.*/, "", s)
+		print "gpl-only-use\t" norm(m) "\t" s; next
+	}
+	/ uses symbol .* from namespace .*, but does not import it/ {
+		m = $0; sub(/.*module /, "", m); sub(/ uses symbol .*/, "", m)
+		s = $0; sub(/.* uses symbol /, "", s); sub(/ from namespace .*/, "", s)
+		print "namespace-not-imported\t" norm(m) "\t" s; next
+	}
+	/missing MODULE_LICENSE\(\) in / {
+		m = $0; sub(/.*missing MODULE_LICENSE\(\) in /, "", m)
+		print "missing-license\t" norm(m) "\t-"; next
+	}
+	/" \[.*\] undefined!/ {
+		s = $0; sub(/^[^"]*"/, "", s); sub(/".*/, "", s)
+		m = $0; sub(/.*" \[/, "", m); sub(/\] undefined!.*/, "", m)
+		print "unresolved-symbol\t" norm(m) "\t" s; next
+	}' | sort -u
+}
+
+# ksymaudit --json on stdin -> "check<TAB>module<TAB>symbol" lines, sorted.
+# The module is named after its file, like rk_parse_modpost does.
+rk_parse_json() {
+	python3 -c '
+import json, re, sys
+doc = json.load(sys.stdin)
+def norm(p):
+    p = p.rsplit("/", 1)[-1]
+    while True:
+        q = re.sub(r"\.(ko|o|xz|zst|gz)$", "", p)
+        if q == p:
+            return p
+        p = q
+for f in doc.get("findings", []):
+    mod = norm(f.get("file") or f.get("module") or "-")
+    print("%s\t%s\t%s" % (f["check"], mod, f.get("symbol") or "-"))
+' | sort -u
+}
+
+# Compares the lines of one check in two sorted files; prints a diff.
+# Usage: rk_compare CHECK MODPOST_FILE KSYMAUDIT_FILE NONEMPTY(0|1)
+rk_compare() {
+	local check=$1 a=$2 b=$3 nonempty=$4 na nb
+	grep -P "^\Q$check\E\t" "$a" > "$a.$check" || true
+	grep -P "^\Q$check\E\t" "$b" > "$b.$check" || true
+	na=$(wc -l < "$a.$check"); nb=$(wc -l < "$b.$check")
+	if ! diff -u --label "modpost $check" --label "ksymaudit $check" \
+		"$a.$check" "$b.$check"; then
+		echo "FAIL: $check differs (modpost $na, ksymaudit $nb)" >&2
+		return 1
+	fi
+	if [ "$nonempty" = 1 ] && [ "$na" -eq 0 ]; then
+		echo "FAIL: $check: both empty, the comparison proves nothing" >&2
+		return 1
+	fi
+	echo "ok: $check: $na identical (module, symbol) pairs"
+}
