@@ -1,0 +1,83 @@
+#!/bin/sh
+# Help and man page agree: every long option that a command's --help prints,
+# and every check id, must appear in ksymaudit(1).
+# Usage: test-manpage.sh KSYMAUDIT_BINARY MAN_PAGE
+set -eu
+export LC_ALL=C
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 KSYMAUDIT_BINARY MAN_PAGE" >&2
+	exit 2
+fi
+bin=$1
+page=$2
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+
+fail=0
+problem() {
+	echo "FAIL: $*" >&2
+	fail=1
+}
+
+[ -x "$bin" ] || { echo "FAIL: $bin is not executable" >&2; exit 1; }
+[ -r "$page" ] || { echo "FAIL: cannot read $page" >&2; exit 1; }
+
+# The page as text: roff hyphens and font changes removed.
+sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\f([A-Z][A-Z]//g' \
+	-e "s/\\\\(aq/'/g" "$page" >"$tmp/page"
+
+in_page() {
+	# $1 as a whole word: "--json" must not be satisfied by "--json-foo".
+	grep -Eq -- "(^|[^a-z0-9-])$1([^a-z0-9-]|\$)" "$tmp/page"
+}
+
+# Every long option of every --help.
+: >"$tmp/options"
+for cmd in "" check tree explain; do
+	# shellcheck disable=SC2086
+	if ! "$bin" $cmd --help >"$tmp/help" 2>&1; then
+		problem "'ksymaudit $cmd --help' failed:"
+		cat "$tmp/help" >&2
+		continue
+	fi
+	n=$(grep -Eo -- '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u |
+		tee -a "$tmp/options" | wc -l)
+	if [ "$cmd" != "" ] && [ "$n" -lt 3 ]; then
+		problem "'ksymaudit $cmd --help' lists only $n long options"
+	fi
+	# Check ids the help names as "id (severity".
+	grep -Eo '[a-z]+(-[a-z]+)+ \((error|warning|note)' "$tmp/help" |
+		sed 's/ (.*//' >>"$tmp/ids" || true
+done
+
+# shellcheck disable=SC2013 # options and ids are single words
+for opt in $(sort -u "$tmp/options"); do
+	in_page "$opt" || problem "option $opt is not in $page"
+done
+
+# Every check id, whether or not the help lists them.
+for id in gpl-only-use missing-license namespace-not-imported \
+	unresolved-symbol proprietary-import machine-mismatch \
+	inline-exposure export-wrapper export-mismatch waiver-unused; do
+	echo "$id" >>"$tmp/ids"
+done
+# shellcheck disable=SC2013
+for id in $(sort -u "$tmp/ids"); do
+	in_page "$id" || problem "check id $id is not in $page"
+done
+
+# The page itself renders without warnings, where groff is installed.
+if command -v groff >/dev/null 2>&1; then
+	if ! groff -man -ww -z "$page" 2>"$tmp/groff" || [ -s "$tmp/groff" ]; then
+		problem "groff warnings in $page:"
+		cat "$tmp/groff" >&2
+	fi
+fi
+
+if [ "$fail" -eq 0 ]; then
+	echo "ok: $(sort -u "$tmp/options" | wc -l) options and" \
+		"$(sort -u "$tmp/ids" | wc -l) check ids documented"
+fi
+exit "$fail"
