@@ -22,6 +22,11 @@ struct ka_rules {
 	struct strvec header_globs; /* fnmatch patterns for kernel headers */
 	struct ka_waiver *waivers;
 	size_t n_waivers, cap_waivers;
+	/*
+	 * Check ids that ran in this run: waiver-unused is reported only for
+	 * waivers of these. Empty: the module checks (ka_module_checks).
+	 */
+	struct strvec active_checks;
 };
 
 /*
@@ -43,3 +48,10 @@ bool ka_licenses_gpl_compatible(const struct ka_rules *r,
 				const struct strvec *licenses);
 /* True when path names a kernel header (include/, arch/x/include/, …). */
 bool ka_path_is_header(const struct ka_rules *r, const char *path);
+
+/*
+ * Marks findings matched by a waiver (finding->waived_by = its reason) and
+ * adds a waiver-unused finding for each waiver that matched nothing.
+ */
+struct ka_findings;
+void ka_waivers_apply(struct ka_rules *r, struct ka_findings *f);

@@ -1,1 +1,213 @@
-/* placeholder: being written */
+/* ksymaudit check: audit modules against a kernel's exports, as modpost. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "ksymaudit/checks.h"
+#include "ksymaudit/cmd.h"
+
+enum {
+	OPT_VMLINUX = KA_OPT_FIRST_COMMAND_OPT,
+	OPT_EXPLAIN_ALL,
+	OPT_NO_EXPLAIN,
+	OPT_DEBUGINFO,
+	OPT_DEBUGINFOD,
+};
+
+static const struct option longopts[] = {
+	{"kernel", required_argument, NULL, 'k'},
+	{"symvers", required_argument, NULL, 's'},
+	{"vmlinux", required_argument, NULL, OPT_VMLINUX},
+	{"license", required_argument, NULL, 'l'},
+	{"explain-all", no_argument, NULL, OPT_EXPLAIN_ALL},
+	{"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
+	{"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
+	{"debuginfod", no_argument, NULL, OPT_DEBUGINFOD},
+	{"help", no_argument, NULL, 'h'},
+	KA_COMMON_LONGOPTS,
+	{NULL, 0, NULL, 0},
+};
+
+static void help(FILE *out)
+{
+	fputs("Usage: ksymaudit check [OPTIONS] MODULE...\n"
+	      "Audit kernel modules against a kernel's exports, as modpost does, and\n"
+	      "explain every GPL-only use down to the header inline and source line.\n"
+	      "MODULE is a .ko, .ko.xz, .ko.zst, .ko.gz, a module .o, or a directory\n"
+	      "searched recursively (a /lib/modules/VERSION tree included).\n"
+	      "\n"
+	      "Kernel side (default: the kernel named by the first module's vermagic,\n"
+	      "/lib/modules/VERSION/build, else the running kernel's):\n"
+	      "  -k, --kernel DIR       kernel build or headers directory: its\n"
+	      "                         Module.symvers, and vmlinux.o or vmlinux\n"
+	      "  -s, --symvers FILE     a Module.symvers to read (repeatable, like\n"
+	      "                         KBUILD_EXTRA_SYMBOLS)\n"
+	      "      --vmlinux FILE     read exports from this vmlinux or vmlinux.o\n"
+	      "\n"
+	      "Audit:\n"
+	      "  -l, --license STRING   audit every module as if its license were STRING\n"
+	      "  -r, --rules DIR        rules directory (license list, headers, waivers)\n"
+	      "      --explain-all      attribute every GPL-only import, in GPL modules too\n"
+	      "      --no-explain       do not attribute sites (no debug info is read)\n"
+	      "      --debuginfo DIR    also look for separate debug files under DIR\n"
+	      "      --debuginfod       allow debuginfod to fetch debug info (off by default)\n"
+	      "\n"
+	      "Output:\n"
+	      "  -f, --format FORMAT    text (default), json or sarif\n"
+	      "  -j, --json             same as --format json\n"
+	      "  -p, --pretty           pretty-printed JSON (implies --json)\n"
+	      "  -o, --output FILE      write the report to FILE\n"
+	      "  -v, --verbose          list every site instead of grouping identical ones\n"
+	      "      --fail-on LEVEL    error (default), warning, note or never\n"
+	      "  -h, --help             show this help\n"
+	      "\n"
+	      "Checks: gpl-only-use, missing-license, namespace-not-imported,\n"
+	      "unresolved-symbol, proprietary-import, machine-mismatch.\n"
+	      "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 an input\n"
+	      "could not be read or the usage is wrong. See ksymaudit(1).\n",
+	      out);
+}
+
+/* First word of vermagic: the kernel release the module was built for. */
+static char *vermagic_release(const struct ka_run *run)
+{
+	for (size_t i = 0; i < run->n_modules; i++) {
+		const char *v = run->modules[i]->vermagic;
+		if (v && *v)
+			return xstrndup(v, strcspn(v, " "));
+	}
+	return NULL;
+}
+
+static bool has_symvers(const char *dir)
+{
+	char *p = xasprintf("%s/Module.symvers", dir);
+	struct stat st;
+	bool r = stat(p, &st) == 0;
+	free(p);
+	return r;
+}
+
+/* The kernel dir to use when none was given, or NULL. */
+static char *default_kernel_dir(const struct ka_run *run)
+{
+	char *rel = vermagic_release(run);
+	struct utsname u;
+	const char *releases[2] = {rel, uname(&u) == 0 ? u.release : NULL};
+
+	for (size_t i = 0; i < 2; i++) {
+		char *cand[2];
+
+		if (!releases[i])
+			continue;
+		cand[0] = xasprintf("/lib/modules/%s/build", releases[i]);
+		cand[1] = xasprintf("/usr/src/linux-headers-%s", releases[i]);
+		for (size_t j = 0; j < 2; j++) {
+			if (has_symvers(cand[j])) {
+				char *r = cand[j];
+				free(cand[1 - j]);
+				free(rel);
+				return r;
+			}
+		}
+		free(cand[0]);
+		free(cand[1]);
+	}
+	free(rel);
+	return NULL;
+}
+
+static int do_check(int argc, char *argv[])
+{
+	struct ka_output_opts o;
+	struct ka_run run;
+	struct strvec symvers = {0};
+	const char *kernel = NULL, *vmlinux = NULL;
+	char *auto_kernel = NULL;
+	const char *null_config[] = {NULL};
+	int c, status;
+
+	ka_output_opts_init(&o);
+	ka_run_init(&run, "check");
+	while ((c = getopt_long(argc, argv, "k:s:l:h" KA_COMMON_SHORTOPTS,
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': kernel = optarg; break;
+		case 's': strvec_push(&symvers, optarg); break;
+		case OPT_VMLINUX: vmlinux = optarg; break;
+		case 'l': run.license_override = optarg; break;
+		case OPT_EXPLAIN_ALL: run.explain_all = true; break;
+		case OPT_NO_EXPLAIN: run.explain = false; break;
+		case OPT_DEBUGINFO: run.debuginfo_dir = optarg; break;
+		case OPT_DEBUGINFOD: run.debuginfod = true; break;
+		case 'h':
+			help(stdout);
+			status = KA_EXIT_OK;
+			goto out;
+		default:
+			switch (ka_output_opt(&o, c, optarg)) {
+			case 1:
+				continue;
+			case 0:
+				fputs("Try 'ksymaudit check --help'.\n", stderr);
+			}
+			status = KA_EXIT_ERROR;
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		ka_err("check: no module given");
+		fputs("Try 'ksymaudit check --help'.\n", stderr);
+		status = KA_EXIT_ERROR;
+		goto out;
+	}
+
+	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
+		goto finish; /* without the license list no verdict is sound */
+	run.kmod = kmod_new(NULL, null_config);
+
+	/*
+	 * The kernel's exports go first, so that they win over a module that
+	 * exports the same name; without a kernel side the modules' vermagic
+	 * names it, so then the modules are read first.
+	 */
+	if (kernel || symvers.n || vmlinux) {
+		if (ka_kernel_load(&run, kernel, &symvers, vmlinux) < 0)
+			goto finish;
+		for (int i = optind; i < argc; i++)
+			ka_modules_collect(&run, argv[i]);
+	} else {
+		for (int i = optind; i < argc; i++)
+			ka_modules_collect(&run, argv[i]);
+		auto_kernel = default_kernel_dir(&run);
+		if (!auto_kernel) {
+			ka_diag_add(&run.diags, true, "check", 0,
+				    "no kernel exports to check against: give --kernel, --symvers or --vmlinux");
+			goto finish;
+		}
+		if (ka_kernel_load(&run, auto_kernel, NULL, NULL) < 0)
+			goto finish;
+	}
+
+	for (size_t i = 0; i < run.n_modules; i++)
+		for (const struct ka_check *const *ck = ka_module_checks; *ck; ck++)
+			(*ck)->run_module(&run, run.modules[i]);
+	/* WIRE: if (run.explain || run.explain_all) ka_explain_run(&run); */
+
+finish:
+	status = ka_cmd_finish(&run, &o);
+out:
+	ka_run_free(&run);
+	strvec_free(&symvers);
+	free(auto_kernel);
+	return status;
+}
+
+const struct ka_command ka_cmd_check = {
+	.name = "check",
+	.handler = do_check,
+	.help = "audit modules against a kernel's exports (modpost's verdict, explained)",
+};
