@@ -1,0 +1,149 @@
+/*
+ * ka_elf_exports_read() on a real kernel: the export tables of Debian's
+ * debug vmlinux must hold exactly the vmlinux lines of the matching
+ * linux-headers Module.symvers (name, type, namespace, CRC). Skips (77)
+ * when no such pair is installed. KA_REAL_VMLINUX and KA_REAL_SYMVERS
+ * name another pair.
+ */
+#include <check.h>
+#include <glob.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ksymaudit/elffile.h"
+#include "ksymaudit/module.h"
+
+static char *vmlinux_path, *symvers_path;
+
+static bool find_pair(void)
+{
+	glob_t g;
+	const char *v = getenv("KA_REAL_VMLINUX"), *s = getenv("KA_REAL_SYMVERS");
+
+	if (v && s) {
+		vmlinux_path = xstrdup(v);
+		symvers_path = xstrdup(s);
+		return access(v, R_OK) == 0 && access(s, R_OK) == 0;
+	}
+	if (glob("/usr/lib/debug/boot/vmlinux-*", 0, NULL, &g) != 0)
+		return false;
+	for (size_t i = 0; i < g.gl_pathc && !vmlinux_path; i++) {
+		const char *ver = strrchr(g.gl_pathv[i], '/') + strlen("/vmlinux-");
+		char *sv = xasprintf("/usr/src/linux-headers-%s/Module.symvers", ver);
+		if (access(sv, R_OK) == 0) {
+			vmlinux_path = xstrdup(g.gl_pathv[i]);
+			symvers_path = sv;
+		} else {
+			free(sv);
+		}
+	}
+	globfree(&g);
+	return vmlinux_path != NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "name type ns crc" for each vmlinux line of Module.symvers (>= 5.6). */
+static void symvers_lines(struct strvec *out)
+{
+	FILE *f = fopen(symvers_path, "r");
+	char line[4096];
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *field[5] = { 0 }, *p = line;
+		int n = 0;
+		line[strcspn(line, "\n")] = '\0';
+		while (n < 5) {
+			field[n++] = p;
+			p = strchr(p, '\t');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		ck_assert_msg(n >= 4, "bad Module.symvers line");
+		if (strcmp(field[2], "vmlinux") != 0)
+			continue;
+		strvec_push_owned(out, xasprintf("%s %s %s %08lx", field[1],
+						 field[3],
+						 n == 5 ? field[4] : "",
+						 strtoul(field[0], NULL, 16)));
+	}
+	fclose(f);
+}
+
+START_TEST(test_elf_exports_real_vmlinux)
+{
+	struct ka_elf e;
+	struct ka_exportdb db = { 0 };
+	struct ka_diags diags = { 0 };
+	struct strvec want = { 0 }, got = { 0 };
+	char *why = NULL;
+	struct timespec t0, t1;
+	int n;
+
+	symvers_lines(&want);
+	ck_assert_int_eq(ka_elf_open(vmlinux_path, &e, &why), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = ka_elf_exports_read(&e, "vmlinux", NULL, &db, &diags);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "%s: %d exports in %.3f s\n", vmlinux_path, n,
+		(double)(t1.tv_sec - t0.tv_sec) +
+			(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	ck_assert_int_gt(n, 1000);
+	ck_assert_msg(diags.n == 0, "diagnostic: %s",
+		      diags.n ? diags.v[0].message : "");
+	for (size_t i = 0; i < db.n; i++) {
+		const struct ka_export *x = db.all[i];
+		ck_assert(x->has_crc);
+		strvec_push_owned(&got, xasprintf("%s %s %s %08lx", x->name,
+						  ka_export_type_name(x->type),
+						  x->ns ? x->ns : "",
+						  (unsigned long)x->crc));
+	}
+	qsort(want.v, want.n, sizeof(*want.v), cmp_str);
+	qsort(got.v, got.n, sizeof(*got.v), cmp_str);
+	for (size_t i = 0; i < want.n && i < got.n; i++)
+		ck_assert_str_eq(got.v[i], want.v[i]);
+	ck_assert_uint_eq(got.n, want.n);
+	strvec_free(&want);
+	strvec_free(&got);
+	ka_exportdb_free(&db);
+	ka_diags_free(&diags);
+	ka_elf_close(&e);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s;
+	TCase *tc;
+	SRunner *sr;
+	int failed;
+
+	if (!find_pair()) {
+		fprintf(stderr, "SKIP: no debug vmlinux with a matching "
+				"linux-headers Module.symvers installed\n");
+		return 77;
+	}
+	elf_version(EV_CURRENT);
+	s = suite_create("elf-exports-real");
+	tc = tcase_create("real");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_elf_exports_real_vmlinux);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	free(vmlinux_path);
+	free(symvers_path);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
