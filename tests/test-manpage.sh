@@ -1,6 +1,7 @@
 #!/bin/sh
-# Help and man page agree: every long option that a command's --help prints,
-# and every check id, must appear in ksymaudit(1).
+# Help and man page agree: every command of the top-level --help, every long
+# option that a command's --help prints, and every check id must appear in
+# ksymaudit(1).
 # Usage: test-manpage.sh KSYMAUDIT_BINARY MAN_PAGE
 set -eu
 export LC_ALL=C
@@ -33,9 +34,24 @@ in_page() {
 	grep -Eq -- "(^|[^a-z0-9-])$1([^a-z0-9-]|\$)" "$tmp/page"
 }
 
+# The commands, as the top-level help lists them ("Commands:" then one
+# indented "name  description" line each); check must be one of them.
+if ! "$bin" --help >"$tmp/help" 2>&1; then
+	echo "FAIL: 'ksymaudit --help' failed" >&2
+	exit 1
+fi
+commands=$(awk '/^Commands:/ { f = 1; next }
+	f && /^  +[a-z]/ { print $1; next }
+	f && !/^  / { f = 0 }' "$tmp/help" | grep -vx help || true)
+echo "$commands" | grep -qx check ||
+	problem "'ksymaudit --help' lists no check command: '$commands'"
+for cmd in $commands; do
+	in_page "$cmd" || problem "command $cmd is not in $page"
+done
+
 # Every long option of every --help.
 : >"$tmp/options"
-for cmd in "" check tree explain; do
+for cmd in "" $commands; do
 	# shellcheck disable=SC2086
 	if ! "$bin" $cmd --help >"$tmp/help" 2>&1; then
 		problem "'ksymaudit $cmd --help' failed:"
@@ -47,9 +63,12 @@ for cmd in "" check tree explain; do
 	if [ "$cmd" != "" ] && [ "$n" -lt 3 ]; then
 		problem "'ksymaudit $cmd --help' lists only $n long options"
 	fi
-	# Check ids the help names as "id (severity".
+	# Check ids the help names, as "id (severity" or in a "Checks:"
+	# paragraph that ends with a full stop.
 	grep -Eo '[a-z]+(-[a-z]+)+ \((error|warning|note)' "$tmp/help" |
 		sed 's/ (.*//' >>"$tmp/ids" || true
+	awk '/^Checks:/ { f = 1 } f { print } f && /\.$/ { f = 0 }' \
+		"$tmp/help" | grep -Eo '[a-z]+(-[a-z]+)+' >>"$tmp/ids" || true
 done
 
 # shellcheck disable=SC2013 # options and ids are single words
