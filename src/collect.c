@@ -47,6 +47,18 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Module.symvers names a module by path without .ko ("kernel/fs/foo"). */
+static bool owner_is(const char *owner, const char *name)
+{
+	const char *base = strrchr(owner, '/');
+
+	base = base ? base + 1 : owner;
+	for (; *base && *name; base++, name++)
+		if (*base != *name && !(*base == '-' && *name == '_'))
+			return false;
+	return !*base && !*name;
+}
+
 static void load_one(struct ka_run *run, const char *path)
 {
 	struct ka_module *m = xcalloc(1, sizeof(*m));
@@ -56,8 +68,16 @@ static void load_one(struct ka_run *run, const char *path)
 		ka_run_add_input(run, path, "module", false);
 		return;
 	}
-	for (size_t i = 0; i < m->n_exports; i++)
-		m->exports[i]->module = m;
+	for (size_t i = 0; i < m->n_exports; i++) {
+		struct ka_export *e = m->exports[i];
+		struct ka_export *known = hashmap_get(&run->exports.by_name, e->name);
+
+		e->module = m;
+		/* A Module.symvers line for this very module: link it too. */
+		if (known && known != e && !known->module &&
+		    owner_is(known->owner, m->name))
+			known->module = m;
+	}
 	ARRAY_GROW(run->modules, run->n_modules, run->cap_modules);
 	run->modules[run->n_modules++] = m;
 	ka_run_add_input(run, path, "module", true);

@@ -1,0 +1,294 @@
+/*
+ * Unit tests of the module checks and license rules, on runs built by hand:
+ * an export db from Module.symvers text and modules with given imports.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ksymaudit/checks.h"
+#include "ksymaudit/elffile.h"
+
+static const char symvers[] =
+	"0x1\tplain_fn\tvmlinux\tEXPORT_SYMBOL\t\n"
+	"0x2\tgpl_fn\tvmlinux\tEXPORT_SYMBOL_GPL\t\n"
+	"0x3\tns_fn\tvmlinux\tEXPORT_SYMBOL\tMY_NS\n"
+	"0x4\tunused_gpl\tvmlinux\tEXPORT_UNUSED_SYMBOL_GPL\t\n"
+	"0x5\tfuture_gpl\tvmlinux\tEXPORT_SYMBOL_GPL_FUTURE\t\n";
+
+static void setup(struct ka_run *run)
+{
+	ka_run_init(run, "check");
+	ck_assert_int_eq(ka_rules_load(KA_SOURCE_RULES_DIR, &run->rules, &run->diags), 0);
+	ck_assert_int_eq(ka_symvers_parse("Module.symvers", symvers, strlen(symvers),
+					  &run->exports, &run->diags), 5);
+}
+
+/* Adds a module "name" with the given licenses and imports (NULL-ended). */
+static struct ka_module *add_module(struct ka_run *run, const char *name,
+				    const char *const *licenses,
+				    const char *const *imports)
+{
+	struct ka_module *m = xcalloc(1, sizeof(*m));
+
+	m->name = xstrdup(name);
+	m->path = xasprintf("%s.o", name);
+	m->machine = EM_X86_64;
+	for (; licenses && *licenses; licenses++)
+		strvec_push(&m->licenses, *licenses);
+	for (; imports && *imports; imports++) {
+		ARRAY_GROW(m->imports, m->n_imports, m->cap_imports);
+		m->imports[m->n_imports].name = xstrdup(*imports);
+		m->imports[m->n_imports++].weak = false;
+	}
+	ARRAY_GROW(run->modules, run->n_modules, run->cap_modules);
+	run->modules[run->n_modules++] = m;
+	return m;
+}
+
+static void run_checks(struct ka_run *run)
+{
+	for (size_t i = 0; i < run->n_modules; i++)
+		for (const struct ka_check *const *c = ka_module_checks; *c; c++)
+			(*c)->run_module(run, run->modules[i]);
+	ka_findings_sort(&run->findings);
+}
+
+static size_t count(const struct ka_run *run, const char *check)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < run->findings.n; i++)
+		n += !strcmp(run->findings.v[i].check, check);
+	return n;
+}
+
+static const struct ka_finding *first(const struct ka_run *run, const char *check)
+{
+	for (size_t i = 0; i < run->findings.n; i++)
+		if (!strcmp(run->findings.v[i].check, check))
+			return &run->findings.v[i];
+	return NULL;
+}
+
+START_TEST(test_checks_license_list_is_the_kernels)
+{
+	struct ka_run run;
+	static const char *const ok[] = {"GPL", "GPL v2", "GPL and additional rights",
+					 "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+	static const char *const bad[] = {"Proprietary", "GPL v3", "gpl", "BSD",
+					  "Dual BSD/GPL ", "MIT", ""};
+
+	setup(&run);
+	for (size_t i = 0; i < KA_ARRAY_SIZE(ok); i++)
+		ck_assert_msg(ka_license_is_gpl_compatible(&run.rules, ok[i]), "%s", ok[i]);
+	for (size_t i = 0; i < KA_ARRAY_SIZE(bad); i++)
+		ck_assert_msg(!ka_license_is_gpl_compatible(&run.rules, bad[i]), "%s", bad[i]);
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_gpl_only_use)
+{
+	struct ka_run run;
+	const struct ka_finding *f;
+
+	setup(&run);
+	add_module(&run, "prop", (const char *[]){"Proprietary", NULL},
+		   (const char *[]){"plain_fn", "gpl_fn", "unused_gpl", "future_gpl", NULL});
+	add_module(&run, "gplmod", (const char *[]){"GPL", NULL},
+		   (const char *[]){"gpl_fn", NULL});
+	add_module(&run, "mixed", (const char *[]){"GPL", "Proprietary", NULL},
+		   (const char *[]){"gpl_fn", NULL});
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "gpl-only-use"), 3);
+	f = first(&run, "gpl-only-use");
+	ck_assert_str_eq(f->module, "mixed");
+	ck_assert_str_eq(f->symbol, "gpl_fn");
+	ck_assert_int_eq(f->severity, KA_SEV_ERROR);
+	ck_assert_str_eq(f->message,
+			 "GPL-incompatible module mixed.ko uses GPL-only symbol 'gpl_fn'");
+	ck_assert_str_eq(run.findings.v[1].symbol, "gpl_fn");
+	ck_assert_str_eq(run.findings.v[1].module, "prop");
+	ck_assert_str_eq(run.findings.v[2].symbol, "unused_gpl");
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_license_override)
+{
+	struct ka_run run;
+
+	setup(&run);
+	run.license_override = "Proprietary";
+	add_module(&run, "gplmod", (const char *[]){"GPL", NULL},
+		   (const char *[]){"gpl_fn", NULL});
+	add_module(&run, "nolic", NULL, (const char *[]){"gpl_fn", NULL});
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "gpl-only-use"), 2);
+	ck_assert_uint_eq(count(&run, "missing-license"), 0);
+	ka_run_free(&run);
+
+	setup(&run);
+	run.license_override = "GPL";
+	add_module(&run, "prop", (const char *[]){"Proprietary", NULL},
+		   (const char *[]){"gpl_fn", NULL});
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 0);
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_missing_license_as_modpost)
+{
+	struct ka_run run;
+
+	setup(&run);
+	add_module(&run, "nolic", NULL, (const char *[]){"gpl_fn", NULL});
+	run_checks(&run);
+	/* modpost: missing MODULE_LICENSE() is an error, the GPL check is
+	 * not made (is_gpl_compatible stays true). */
+	ck_assert_uint_eq(run.findings.n, 1);
+	ck_assert_str_eq(run.findings.v[0].check, "missing-license");
+	ck_assert_str_eq(run.findings.v[0].message, "missing MODULE_LICENSE() in nolic.o");
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_namespace_not_imported)
+{
+	struct ka_run run;
+	struct ka_module *m;
+
+	setup(&run);
+	add_module(&run, "a", (const char *[]){"GPL", NULL},
+		   (const char *[]){"ns_fn", NULL});
+	m = add_module(&run, "b", (const char *[]){"GPL", NULL},
+		       (const char *[]){"ns_fn", NULL});
+	strvec_push(&m->import_ns, "MY_NS");
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 1);
+	ck_assert_str_eq(run.findings.v[0].module, "a");
+	ck_assert_str_eq(run.findings.v[0].message,
+			 "module a.ko uses symbol ns_fn from namespace MY_NS, but does not import it");
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_unresolved_symbol_weak_ignored)
+{
+	struct ka_run run;
+	struct ka_module *m;
+
+	setup(&run);
+	m = add_module(&run, "a", (const char *[]){"GPL", NULL},
+		       (const char *[]){"nowhere", "weak_nowhere", NULL});
+	m->imports[1].weak = true;
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 1);
+	ck_assert_str_eq(run.findings.v[0].check, "unresolved-symbol");
+	ck_assert_int_eq(run.findings.v[0].severity, KA_SEV_WARNING);
+	ck_assert_str_eq(run.findings.v[0].message, "\"nowhere\" [a.ko] undefined");
+	ka_run_free(&run);
+}
+END_TEST
+
+static void export_from(struct ka_run *run, struct ka_module *m, const char *sym)
+{
+	struct ka_export *e = xcalloc(1, sizeof(*e));
+
+	e->name = xstrdup(sym);
+	e->owner = xstrdup(m->name);
+	e->type = KA_EXPORT_PLAIN;
+	e->source = KA_SRC_ELF;
+	e->module = m;
+	ka_exportdb_add(&run->exports, e);
+}
+
+START_TEST(test_checks_proprietary_import)
+{
+	struct ka_run run;
+	struct ka_module *vendor, *self;
+
+	setup(&run);
+	vendor = add_module(&run, "vendor", (const char *[]){"Proprietary", NULL}, NULL);
+	export_from(&run, vendor, "vendor_fn");
+	add_module(&run, "shim", (const char *[]){"GPL", NULL},
+		   (const char *[]){"vendor_fn", "gpl_fn", NULL});
+	add_module(&run, "user", (const char *[]){"GPL", NULL},
+		   (const char *[]){"vendor_fn", NULL});
+	/* A module's use of its own export is no import. */
+	self = add_module(&run, "self", (const char *[]){"Proprietary", NULL},
+			  (const char *[]){"self_fn", NULL});
+	export_from(&run, self, "self_fn");
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "proprietary-import"), 2);
+	ck_assert_uint_eq(run.findings.n, 2);
+	ck_assert_str_eq(run.findings.v[0].module, "shim");
+	ck_assert_int_eq(run.findings.v[0].severity, KA_SEV_ERROR);
+	ck_assert_str_eq(run.findings.v[1].module, "user");
+	ck_assert_int_eq(run.findings.v[1].severity, KA_SEV_WARNING);
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_machine_mismatch)
+{
+	struct ka_run run;
+	struct ka_module *m;
+
+	setup(&run);
+	run.have_kernel_machine = true;
+	run.kernel_machine = EM_X86_64;
+	run.kernel_image = xstrdup("vmlinux");
+	add_module(&run, "same", (const char *[]){"GPL", NULL}, NULL);
+	m = add_module(&run, "arm", (const char *[]){"GPL", NULL}, NULL);
+	m->machine = EM_AARCH64;
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 1);
+	ck_assert_str_eq(run.findings.v[0].check, "machine-mismatch");
+	ck_assert_str_eq(run.findings.v[0].message,
+			 "module is for aarch64 but the kernel image vmlinux is for x86_64");
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_checks_header_globs)
+{
+	struct ka_run run;
+
+	setup(&run);
+	ck_assert(ka_path_is_header(&run.rules, "include/linux/mm.h"));
+	ck_assert(ka_path_is_header(&run.rules, "./include/linux/rcupdate.h"));
+	ck_assert(ka_path_is_header(&run.rules, "arch/x86/include/asm/jump_label.h"));
+	ck_assert(ka_path_is_header(&run.rules,
+				    "/usr/src/linux-headers-6.1.0-56-common/include/linux/mm.h"));
+	ck_assert(!ka_path_is_header(&run.rules, "mm/memremap.c"));
+	ck_assert(!ka_path_is_header(&run.rules, "drivers/gpu/foo.c"));
+	ka_run_free(&run);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("checks");
+	TCase *tc = tcase_create("checks");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_checks_license_list_is_the_kernels);
+	tcase_add_test(tc, test_checks_gpl_only_use);
+	tcase_add_test(tc, test_checks_license_override);
+	tcase_add_test(tc, test_checks_missing_license_as_modpost);
+	tcase_add_test(tc, test_checks_namespace_not_imported);
+	tcase_add_test(tc, test_checks_unresolved_symbol_weak_ignored);
+	tcase_add_test(tc, test_checks_proprietary_import);
+	tcase_add_test(tc, test_checks_machine_mismatch);
+	tcase_add_test(tc, test_checks_header_globs);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
