@@ -1,0 +1,63 @@
+#!/bin/sh
+# ksymaudit check on the fixture kernels of every encoding, word size and byte
+# order: exact findings, exit statuses, and the machine-mismatch warning.
+# Usage: test-check-fixtures.sh KSYMAUDIT FIXTURES_DIR EXPECTED_DIR
+set -eu
+export LC_ALL=C
+bin=$1 fx=$2 exp=$3
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ran=0
+
+for t in x86_64-prel32 x86_64-export i686-abs ppc64-abs2 ppc64-export aarch64-prel32; do
+	d=$fx/$t
+	if [ -f "$d/SKIPPED" ]; then
+		[ "${CI:-}" = true ] && { echo "FAIL $t: fixture skipped in CI"; fail=1; }
+		echo "skip $t: $(cat "$d/SKIPPED")"
+		continue
+	fi
+	case $t in ppc64-abs2) want=$exp/expected-check-ksymtab2.txt ;;
+	*) want=$exp/expected-check-ksymtab3.txt ;; esac
+	for kernel in "--vmlinux $d/vmlinux" "--symvers $d/Module.symvers"; do
+		status=0
+		# shellcheck disable=SC2086
+		"$bin" check $kernel -j "$d/mod-gpl.ko" "$d/mod-proprietary.ko" \
+			"$d/mod-user.ko" "$d/mod-nolicense.ko" "$d/mod-dual.ko" \
+			>"$tmp/out.json" || status=$?
+		python3 "$here/findings.py" <"$tmp/out.json" >"$tmp/got.txt"
+		ran=$((ran + 1))
+		if ! diff -u "$want" "$tmp/got.txt"; then
+			echo "FAIL $t ($kernel): findings differ"; fail=1
+		fi
+		[ "$status" = 1 ] || { echo "FAIL $t: exit $status, expected 1"; fail=1; }
+	done
+	# Clean modules exit 0; --fail-on warning catches the unresolved one.
+	status=0; "$bin" check --vmlinux "$d/vmlinux" "$d/mod-gpl.ko" "$d/mod-dual.ko" >/dev/null || status=$?
+	[ "$status" = 0 ] || { echo "FAIL $t: clean modules exit $status"; fail=1; }
+	status=0; "$bin" check --vmlinux "$d/vmlinux" --fail-on never "$d/mod-proprietary.ko" >/dev/null || status=$?
+	[ "$status" = 0 ] || { echo "FAIL $t: --fail-on never exit $status"; fail=1; }
+	# Compressed copies give the same verdict as the plain module.
+	for c in ko.xz ko.zst ko.gz; do
+		[ -f "$d/mod-gpl.$c" ] || continue
+		"$bin" check --vmlinux "$d/vmlinux" --license Proprietary -j "$d/mod-gpl.$c" |
+			python3 "$here/findings.py" >"$tmp/c.txt"
+		"$bin" check --vmlinux "$d/vmlinux" --license Proprietary -j "$d/mod-gpl.ko" |
+			python3 "$here/findings.py" >"$tmp/p.txt"
+		if ! [ -s "$tmp/p.txt" ] || ! cmp -s "$tmp/c.txt" "$tmp/p.txt"; then
+			echo "FAIL $t: $c verdict differs from .ko"; fail=1
+		fi
+	done
+done
+
+# A module of another machine than the vmlinux is a warning that says so.
+if [ -f "$fx/i686-abs/mod-gpl.ko" ] && [ -f "$fx/x86_64-prel32/vmlinux" ]; then
+	out=$("$bin" check --vmlinux "$fx/x86_64-prel32/vmlinux" --fail-on never \
+		"$fx/i686-abs/mod-gpl.ko" 2>&1)
+	echo "$out" | grep -q "warning: module is for i386 but the kernel image .*x86_64-prel32/vmlinux is for x86_64 \[machine-mismatch\]" ||
+		{ echo "FAIL machine-mismatch: $out"; fail=1; }
+fi
+
+[ "$ran" -gt 0 ] || { echo "FAIL: no fixture was audited"; fail=1; }
+exit $fail
