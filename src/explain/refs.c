@@ -197,13 +197,9 @@ static bool decode(struct ctx *c, Elf_Data *d, bool rela, size_t k,
 	}
 	if (c->linked)
 		r->off -= c->s[target].addr;
-	if (c->e->ehdr.e_ident[EI_CLASS] == ELFCLASS64) {
-		r->symi = GELF_R_SYM(info);
-		r->type = GELF_R_TYPE(info);
-	} else {
-		r->symi = ELF32_R_SYM(info);
-		r->type = ELF32_R_TYPE(info);
-	}
+	/* gelf gives r_info in the 64-bit layout for both classes. */
+	r->symi = GELF_R_SYM(info);
+	r->type = GELF_R_TYPE(info);
 	if (!rela)
 		r->addend = read_implicit(c, target, r->off);
 	r->tscn = 0;

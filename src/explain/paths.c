@@ -1,0 +1,63 @@
+/* Source paths as people want to read them in reports. */
+#include <stdlib.h>
+
+#include "ksymaudit/explain.h"
+
+/* Removes "/./" steps and a leading "./". */
+static void tidy(char *p)
+{
+	char *w = p;
+	const char *r = p;
+	while (r[0] == '.' && r[1] == '/')
+		r += 2;
+	while (*r) {
+		if (r[0] == '/' && r[1] == '.' && r[2] == '/') {
+			r += 2;
+			continue;
+		}
+		if (r[0] == '/' && r[1] == '/') {
+			r++;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+/* The rest of path after dir and a slash, or NULL. */
+static const char *under(const char *path, const char *dir)
+{
+	size_t n;
+	if (!dir || !*dir)
+		return NULL;
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, dir, n) != 0 || path[n] != '/')
+		return NULL;
+	return path + n + 1;
+}
+
+char *ka_explain_path(const char *path, const char *comp_dir,
+		      const char *module_dir)
+{
+	char *p = xstrdup(path), *c = comp_dir ? xstrdup(comp_dir) : NULL,
+	     *m = module_dir ? xstrdup(module_dir) : NULL;
+	const char *rel;
+	char *out;
+
+	tidy(p);
+	if (c)
+		tidy(c);
+	if (m)
+		tidy(m);
+	if ((rel = under(p, c)) || (rel = under(p, m)))
+		out = xstrdup(rel);
+	else
+		out = xstrdup(p);
+	tidy(out);
+	free(p);
+	free(c);
+	free(m);
+	return out;
+}

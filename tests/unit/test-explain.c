@@ -1,0 +1,349 @@
+/*
+ * ka_explain_run() on the fixtures of tests/explain (built by
+ * build-fixtures.sh into $EXPLAIN_FIXTURES): exact inline chains and lines,
+ * read from markers in the sources, with debug info in the file and in
+ * every separate layout.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ksymaudit/checks.h"
+#include "ksymaudit/explain.h"
+
+static const char *fx;
+
+static char *fxpath(const char *rel)
+{
+	return xasprintf("%s/work/%s", fx, rel);
+}
+
+/* Line of the marker comment in a fixture source. */
+static unsigned marker(const char *file, const char *mark)
+{
+	char *p = fxpath(file), buf[512], *tag = xasprintf("/* %s */", mark);
+	FILE *f = fopen(p, "r");
+	unsigned n = 0, found = 0;
+	ck_assert_msg(f, "%s", p);
+	while (fgets(buf, sizeof(buf), f)) {
+		n++;
+		if (strstr(buf, tag)) {
+			found = n;
+			break;
+		}
+	}
+	fclose(f);
+	free(p);
+	free(tag);
+	ck_assert_msg(found, "marker %s not in %s", mark, file);
+	return found;
+}
+
+struct setup {
+	const char *module;   /* relative to work/ */
+	const char *debuginfo; /* relative to work/, or NULL */
+	const char *license;
+	bool all, debuginfod;
+};
+
+static void run_explain(struct ka_run *run, const struct setup *s)
+{
+	char *symvers = fxpath("symvers.txt"), *mod = fxpath(s->module);
+	char *dbg = s->debuginfo ? fxpath(s->debuginfo) : NULL;
+
+	ka_run_init(run, "check");
+	ck_assert_int_eq(ka_rules_load(KA_SOURCE_RULES_DIR, &run->rules,
+				       &run->diags), 0);
+	ck_assert_int_gt(ka_symvers_read(symvers, &run->exports, &run->diags),
+			 0);
+	ka_modules_collect(run, mod);
+	ck_assert_uint_eq(run->n_modules, 1);
+	run->license_override = s->license;
+	run->explain_all = s->all;
+	run->debuginfod = s->debuginfod;
+	run->debuginfo_dir = dbg;
+	ka_check_gpl_only_use.run_module(run, run->modules[0]);
+	ck_assert_int_eq(ka_explain_run(run), 0);
+	run->debuginfo_dir = NULL;
+	free(dbg);
+	free(symvers);
+	free(mod);
+}
+
+static struct ka_finding *find(struct ka_run *run, const char *check,
+			       const char *sym)
+{
+	for (size_t i = 0; i < run->findings.n; i++)
+		if (strcmp(run->findings.v[i].check, check) == 0 &&
+		    strcmp(run->findings.v[i].symbol, sym) == 0)
+			return &run->findings.v[i];
+	ck_abort_msg("no %s finding for %s", check, sym);
+	return NULL;
+}
+
+static void frame_is(const struct ka_inline_frame *f, const char *fn,
+		     const char *decl_file, const char *decl_mark,
+		     const char *call_file, const char *call_mark)
+{
+	ck_assert_str_eq(f->function, fn);
+	ck_assert_str_eq(f->decl_file, decl_file);
+	ck_assert_uint_eq(f->decl_line, marker(decl_file, decl_mark));
+	ck_assert_str_eq(f->call_file, call_file);
+	ck_assert_uint_eq(f->call_line, marker(call_file, call_mark));
+}
+
+#define HDR "include/linux/kalite.h"
+
+/* The three uses of foo.c, attributed with full debug info. */
+static void check_foo(const struct setup *s)
+{
+	struct ka_run run;
+	run_explain(&run, s);
+
+	struct ka_finding *f = find(&run, "gpl-only-use", "gpl_helper");
+	ck_assert_uint_eq(f->n_sites, 1);
+	struct ka_site *st = &f->sites[0];
+	ck_assert(st->has_debuginfo);
+	ck_assert_int_eq(st->kind, KA_REF_CALL);
+	ck_assert_str_eq(st->function, "foo_work");
+	ck_assert_str_eq(st->section, ".text");
+	ck_assert_str_eq(st->file, HDR);
+	ck_assert_uint_eq(st->line, marker(HDR, "SITE-L3"));
+	ck_assert_uint_eq(st->n_chain, 3);
+	frame_is(&st->chain[0], "ka_level3", HDR, "DECL-L3", HDR, "CALL-L2");
+	frame_is(&st->chain[1], "ka_level2", HDR, "DECL-L2", HDR, "CALL-L1");
+	frame_is(&st->chain[2], "ka_level1", HDR, "DECL-L1", "foo.c",
+		 "CALL-TOP");
+	ck_assert_str_eq(f->file, "foo.c");
+	ck_assert_uint_eq(f->line, marker("foo.c", "CALL-TOP"));
+	ck_assert_ptr_null(f->note);
+
+	f = find(&run, "gpl-only-use", "gpl_key");
+	ck_assert_uint_eq(f->n_sites, 1);
+	st = &f->sites[0];
+	ck_assert_int_eq(st->kind, KA_REF_STATIC_KEY);
+	ck_assert_str_eq(st->function, "foo_work");
+	ck_assert_str_eq(st->section, ".text");
+	ck_assert_str_eq(st->file, HDR);
+	ck_assert_uint_eq(st->line, marker(HDR, "SITE-KEY"));
+	ck_assert_uint_eq(st->n_chain, 2);
+	frame_is(&st->chain[0], "arch_static_branch", HDR, "DECL-ASB", HDR,
+		 "CALL-KEY-INNER");
+	frame_is(&st->chain[1], "ka_feature_enabled", HDR, "DECL-FE", "foo.c",
+		 "CALL-KEY");
+	ck_assert_uint_eq(f->line, marker("foo.c", "CALL-KEY"));
+
+	f = find(&run, "gpl-only-use", "gpl_target");
+	ck_assert_uint_eq(f->n_sites, 1);
+	st = &f->sites[0];
+	ck_assert_int_eq(st->kind, KA_REF_DATA);
+	ck_assert_str_eq(st->function, "foo_ops");
+	ck_assert_uint_eq(st->n_chain, 0);
+	ka_run_free(&run);
+}
+
+START_TEST(test_explain_in_file)
+{
+	check_foo(&(struct setup){ .module = "foo.o" });
+}
+END_TEST
+
+START_TEST(test_explain_dwarf4)
+{
+	check_foo(&(struct setup){ .module = "foo-dwarf4.o" });
+}
+END_TEST
+
+START_TEST(test_explain_compressed_sections)
+{
+	check_foo(&(struct setup){ .module = "foo-zdebug.o" });
+}
+END_TEST
+
+START_TEST(test_explain_linked)
+{
+	check_foo(&(struct setup){ .module = "foo.ko" });
+}
+END_TEST
+
+START_TEST(test_explain_debuglink)
+{
+	check_foo(&(struct setup){ .module = "debuglink/foo.ko" });
+}
+END_TEST
+
+START_TEST(test_explain_build_id)
+{
+	check_foo(&(struct setup){ .module = "buildid/mod/foo.ko",
+				   .debuginfo = "buildid/root" });
+}
+END_TEST
+
+START_TEST(test_explain_debuginfo_dir)
+{
+	check_foo(&(struct setup){ .module = "dir/mod/foo.ko",
+				   .debuginfo = "dir/dbg" });
+}
+END_TEST
+
+START_TEST(test_explain_debian_layout)
+{
+	check_foo(&(struct setup){
+		.module = "debian/root/lib/modules/9.9.9-test/kernel/drivers/foo.ko",
+		.debuginfo = "debian/debug" });
+}
+END_TEST
+
+START_TEST(test_explain_xz)
+{
+	char *p = fxpath("xz/foo.ko.xz");
+	bool have = access(p, R_OK) == 0;
+	free(p);
+	ck_assert_msg(have || !ENABLE_XZ, "xz fixture missing");
+	if (have && ENABLE_XZ)
+		check_foo(&(struct setup){ .module = "xz/foo.ko.xz" });
+}
+END_TEST
+
+static void check_nodebug(bool debuginfod)
+{
+	struct ka_run run;
+	run_explain(&run, &(struct setup){ .module = "nodebug/foo.ko",
+					   .debuginfod = debuginfod });
+	struct ka_finding *f = find(&run, "gpl-only-use", "gpl_helper");
+	ck_assert_uint_eq(f->n_sites, 1);
+	ck_assert(!f->sites[0].has_debuginfo);
+	ck_assert_str_eq(f->sites[0].function, "foo_work");
+	ck_assert_ptr_null(f->sites[0].file);
+	ck_assert_uint_eq(f->sites[0].n_chain, 0);
+	ck_assert_ptr_nonnull(f->note);
+	ck_assert_ptr_nonnull(strstr(f->note, "no debug info"));
+	f = find(&run, "gpl-only-use", "gpl_key");
+	ck_assert_int_eq(f->sites[0].kind, KA_REF_STATIC_KEY);
+	ck_assert_str_eq(f->sites[0].function, "foo_work");
+	ka_run_free(&run);
+}
+
+START_TEST(test_explain_no_debuginfo)
+{
+	check_nodebug(false);
+}
+END_TEST
+
+/* --debuginfod with nothing reachable: a clean "no debug info". */
+START_TEST(test_explain_debuginfod_unreachable)
+{
+	setenv("DEBUGINFOD_URLS", "http://127.0.0.1:9", 1);
+	setenv("DEBUGINFOD_TIMEOUT", "2", 1);
+	check_nodebug(true);
+	unsetenv("DEBUGINFOD_URLS");
+}
+END_TEST
+
+START_TEST(test_explain_all_gpl_module)
+{
+	struct ka_run run;
+	run_explain(&run, &(struct setup){ .module = "gpl.o", .all = true });
+	for (size_t i = 0; i < run.findings.n; i++)
+		ck_assert_str_ne(run.findings.v[i].check, "gpl-only-use");
+	struct ka_finding *f = find(&run, "gpl-only-import", "gpl_helper");
+	ck_assert_int_eq(f->severity, KA_SEV_NOTE);
+	ck_assert_uint_eq(f->n_sites, 1);
+	struct ka_site *st = &f->sites[0];
+	ck_assert_str_eq(st->function, "bar_work");
+	ck_assert_uint_eq(st->n_chain, 2);
+	frame_is(&st->chain[0], "ka_level3", HDR, "DECL-L3", HDR, "CALL-L2");
+	frame_is(&st->chain[1], "ka_level2", HDR, "DECL-L2", "gpl.c",
+		 "CALL-BAR");
+	ck_assert_str_eq(f->file, "gpl.c");
+	ck_assert_uint_eq(f->line, marker("gpl.c", "CALL-BAR"));
+	ka_run_free(&run);
+}
+END_TEST
+
+/* Without --explain-all a GPL module gets no finding and no site. */
+START_TEST(test_explain_gpl_module_quiet)
+{
+	struct ka_run run;
+	run_explain(&run, &(struct setup){ .module = "gpl.o" });
+	ck_assert_uint_eq(run.findings.n, 0);
+	ka_run_free(&run);
+}
+END_TEST
+
+/* --license on a GPL module: the same chain as an error. */
+START_TEST(test_explain_license_override)
+{
+	struct ka_run run;
+	run_explain(&run, &(struct setup){ .module = "gpl.o",
+					   .license = "Proprietary" });
+	struct ka_finding *f = find(&run, "gpl-only-use", "gpl_helper");
+	ck_assert_uint_eq(f->n_sites, 1);
+	ck_assert_uint_eq(f->sites[0].n_chain, 2);
+	ck_assert_uint_eq(f->line, marker("gpl.c", "CALL-BAR"));
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_explain_paths)
+{
+	char *p = ka_explain_path("/tmp/b/./foo.c", "/tmp/b", NULL);
+	ck_assert_str_eq(p, "foo.c");
+	free(p);
+	p = ka_explain_path("./include/linux/rcupdate.h", "/usr/src/k", NULL);
+	ck_assert_str_eq(p, "include/linux/rcupdate.h");
+	free(p);
+	p = ka_explain_path("/usr/src/k/./include/linux/mm.h", "/usr/src/k/",
+			    "/tmp/m");
+	ck_assert_str_eq(p, "include/linux/mm.h");
+	free(p);
+	p = ka_explain_path("/tmp/m/foo.c", "/usr/src/k", "/tmp/m");
+	ck_assert_str_eq(p, "foo.c");
+	free(p);
+	p = ka_explain_path("/usr/include/stdio.h", "/tmp/b", "/tmp/m");
+	ck_assert_str_eq(p, "/usr/include/stdio.h");
+	free(p);
+}
+END_TEST
+
+static Suite *explain_suite(void)
+{
+	Suite *s = suite_create("explain");
+	TCase *tc = tcase_create("explain");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_explain_in_file);
+	tcase_add_test(tc, test_explain_dwarf4);
+	tcase_add_test(tc, test_explain_compressed_sections);
+	tcase_add_test(tc, test_explain_linked);
+	tcase_add_test(tc, test_explain_debuglink);
+	tcase_add_test(tc, test_explain_build_id);
+	tcase_add_test(tc, test_explain_debuginfo_dir);
+	tcase_add_test(tc, test_explain_debian_layout);
+	tcase_add_test(tc, test_explain_xz);
+	tcase_add_test(tc, test_explain_no_debuginfo);
+	tcase_add_test(tc, test_explain_debuginfod_unreachable);
+	tcase_add_test(tc, test_explain_all_gpl_module);
+	tcase_add_test(tc, test_explain_gpl_module_quiet);
+	tcase_add_test(tc, test_explain_license_override);
+	tcase_add_test(tc, test_explain_paths);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	fx = getenv("EXPLAIN_FIXTURES");
+	if (!fx) {
+		fputs("EXPLAIN_FIXTURES is not set\n", stderr);
+		return EXIT_FAILURE;
+	}
+	elf_version(EV_CURRENT);
+	SRunner *sr = srunner_create(explain_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
