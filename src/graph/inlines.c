@@ -1,0 +1,298 @@
+/*
+ * Inline chains for many sites of one file in one pass: only the CUs whose
+ * ranges hold a site are read, and inside them only the subprograms,
+ * blocks and inlined subroutines that cover one (every other subtree is
+ * skipped through DW_AT_sibling). A per-address lookup would walk each CU
+ * again for every site; vmlinux has tens of thousands of them.
+ */
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ksymaudit/graph.h"
+
+#define MAX_DEPTH 16
+
+struct pending {
+	uint64_t addr;
+	size_t idx; /* into the caller's sites */
+	Dwarf_Die frames[MAX_DEPTH]; /* [0]: subprogram, then inlines */
+	unsigned depth;              /* 0: not covered yet */
+};
+
+struct walk {
+	struct pending *p; /* sorted by addr */
+	size_t n;
+	size_t *touched; /* sites covered in the current CU */
+	size_t n_touched;
+	Dwarf_Die stack[MAX_DEPTH];
+	unsigned depth;
+};
+
+static const Dwfl_Callbacks callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* First pending site at or after addr. */
+static size_t lower_bound(const struct walk *w, uint64_t addr)
+{
+	size_t lo = 0, hi = w->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->p[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Calls fn for every pending site in the DIE's ranges; returns the count. */
+static size_t for_sites(struct walk *w, Dwarf_Die *die,
+			void (*fn)(struct walk *, struct pending *))
+{
+	Dwarf_Addr base, lo, hi;
+	ptrdiff_t off = 0;
+	size_t count = 0;
+	while ((off = dwarf_ranges(die, off, &base, &lo, &hi)) > 0) {
+		for (size_t i = lower_bound(w, lo); i < w->n && w->p[i].addr < hi;
+		     i++) {
+			count++;
+			if (fn)
+				fn(w, &w->p[i]);
+		}
+	}
+	return count;
+}
+
+static void take_stack(struct walk *w, struct pending *p)
+{
+	if (w->depth <= p->depth)
+		return;
+	if (!p->depth)
+		w->touched[w->n_touched++] = (size_t)(p - w->p);
+	memcpy(p->frames, w->stack, w->depth * sizeof(*w->stack));
+	p->depth = w->depth;
+}
+
+static void walk_children(struct walk *w, Dwarf_Die *parent)
+{
+	Dwarf_Die child;
+	if (dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		bool frame = tag == DW_TAG_subprogram ||
+			     tag == DW_TAG_inlined_subroutine;
+		if (!frame && tag != DW_TAG_lexical_block)
+			continue;
+		if (!for_sites(w, &child, NULL))
+			continue;
+		if (frame) {
+			if (w->depth >= MAX_DEPTH)
+				continue;
+			w->stack[w->depth++] = child;
+			for_sites(w, &child, take_stack);
+		}
+		walk_children(w, &child);
+		if (frame)
+			w->depth--;
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static const char *skip_dot(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	return p;
+}
+
+/*
+ * A path as people look it up in the kernel tree: relative to the build's
+ * source root. Debian builds in a subdirectory (debian/build/...) of the
+ * source; absolute paths under the source root lose that prefix.
+ */
+static char *tidy_path(const char *path, const char *comp_dir)
+{
+	if (!path)
+		return NULL;
+	if (comp_dir && path[0] == '/') {
+		size_t n = strlen(comp_dir);
+		if (strncmp(path, comp_dir, n) == 0 && path[n] == '/')
+			return xstrdup(skip_dot(path + n + 1));
+		/* comp_dir ".../debian/build/x": the source root is above. */
+		const char *d = strstr(comp_dir, "/debian/build/");
+		if (d) {
+			size_t root = (size_t)(d - comp_dir);
+			if (strncmp(path, comp_dir, root) == 0 &&
+			    path[root] == '/')
+				return xstrdup(skip_dot(path + root + 1));
+		}
+	}
+	return xstrdup(skip_dot(path));
+}
+
+static const char *call_file(Dwarf_Die *die, Dwarf_Files *files)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word idx;
+	if (!files || !dwarf_attr(die, DW_AT_call_file, &a) ||
+	    dwarf_formudata(&a, &idx) != 0)
+		return NULL;
+	return dwarf_filesrc(files, idx, NULL, NULL);
+}
+
+static unsigned attr_u(Dwarf_Die *die, int name)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+	if (!dwarf_attr(die, name, &a) || dwarf_formudata(&a, &v) != 0)
+		return 0;
+	return (unsigned)v;
+}
+
+static void fill_site(struct ka_gsite *gs, struct pending *p, Dwarf_Die *cu,
+		      Dwarf_Files *files, const char *comp_dir)
+{
+	struct ka_site *s = &gs->site;
+	Dwarf_Die *sub = &p->frames[0];
+	const char *fn = dwarf_diename(sub);
+	s->function = xstrdup(fn ? fn : "?");
+	s->has_debuginfo = true;
+	Dwarf_Line *line = dwarf_getsrc_die(cu, p->addr);
+	if (line) {
+		int ln = 0;
+		dwarf_lineno(line, &ln);
+		s->file = tidy_path(dwarf_linesrc(line, NULL, NULL), comp_dir);
+		s->line = (unsigned)ln;
+	}
+	const char *odecl = dwarf_decl_file(sub);
+	if (odecl) {
+		gs->outer_decl_file = tidy_path(odecl, comp_dir);
+		int dl = 0;
+		dwarf_decl_line(sub, &dl);
+		gs->outer_decl_line = (unsigned)dl;
+	}
+	gs->frame_off = xcalloc(p->depth, sizeof(*gs->frame_off));
+	/* Innermost first. */
+	for (unsigned k = p->depth; k-- > 1;) {
+		Dwarf_Die *f = &p->frames[k];
+		const char *name = dwarf_diename(f);
+		char *decl = tidy_path(dwarf_decl_file(f), comp_dir);
+		char *cf = tidy_path(call_file(f, files), comp_dir);
+		int dl = 0;
+		dwarf_decl_line(f, &dl);
+		gs->frame_off[s->n_chain] = dwarf_dieoffset(f);
+		ka_inline_chain_push(s, name ? name : "?", decl, (unsigned)dl,
+				     cf, attr_u(f, DW_AT_call_line));
+		free(decl);
+		free(cf);
+	}
+	(void)cu;
+}
+
+/* DWARF address of each site: its section's address (as libdwfl laid out
+ * a relocatable file) plus the offset. */
+static bool site_addrs(Elf *delf, struct ka_elf *e, struct ka_gsite *sites,
+		       size_t n, struct pending *p)
+{
+	size_t dshstr, nscn;
+	if (elf_getshdrstrndx(delf, &dshstr) != 0 ||
+	    elf_getshdrnum(delf, &nscn) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		p[i] = (struct pending){ .idx = i, .addr = UINT64_MAX };
+		const char *want = ka_elf_section_name(
+			e, elf_getscn(e->elf, sites[i].scn));
+		Elf_Scn *scn = elf_getscn(delf, sites[i].scn);
+		GElf_Shdr sh;
+		const char *nm;
+		if (!want || !scn || !gelf_getshdr(scn, &sh) ||
+		    !(nm = elf_strptr(delf, dshstr, sh.sh_name)) ||
+		    strcmp(nm, want) != 0) {
+			scn = NULL;
+			while ((scn = elf_nextscn(delf, scn)))
+				if (gelf_getshdr(scn, &sh) &&
+				    (nm = elf_strptr(delf, dshstr, sh.sh_name)) &&
+				    strcmp(nm, want ? want : "") == 0)
+					break;
+		}
+		if (scn)
+			p[i].addr = sh.sh_addr + sites[i].offset;
+	}
+	return true;
+}
+
+int ka_inlines_attribute(struct ka_elf *e, const char *dbgfile,
+			 struct ka_gsite *sites, size_t n)
+{
+	if (!n)
+		return 0;
+	const char *path = dbgfile ? dbgfile : e->path;
+	Dwfl *dwfl = dwfl_begin(&callbacks);
+	if (!dwfl)
+		return -ENOMEM;
+	int err = -ENOENT;
+	Dwfl_Module *mod = dwfl_report_offline(dwfl, path, path, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	Dwarf_Addr bias = 0, ebias;
+	Dwarf *dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
+	Elf *delf = mod ? dwfl_module_getelf(mod, &ebias) : NULL;
+	struct walk w = { .n = n };
+	w.p = xcalloc(n, sizeof(*w.p));
+	w.touched = xcalloc(n, sizeof(*w.touched));
+	if (!dw || !delf || !site_addrs(delf, e, sites, n, w.p))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (w.p[i].addr != UINT64_MAX)
+			w.p[i].addr -= bias;
+	qsort(w.p, n, sizeof(*w.p), cmp_pending);
+
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		if (dwarf_offdie(dw, off + hsize, &cu) && for_sites(&w, &cu, NULL)) {
+			w.depth = 0;
+			walk_children(&w, &cu);
+			Dwarf_Files *files = NULL;
+			size_t nfiles;
+			Dwarf_Attribute a;
+			const char *comp = dwarf_formstring(
+				dwarf_attr(&cu, DW_AT_comp_dir, &a));
+			if (w.n_touched &&
+			    dwarf_getsrcfiles(&cu, &files, &nfiles) != 0)
+				files = NULL;
+			for (size_t i = 0; i < w.n_touched; i++) {
+				struct pending *p = &w.p[w.touched[i]];
+				fill_site(&sites[p->idx], p, &cu, files, comp);
+			}
+			w.n_touched = 0;
+		}
+		off = next;
+	}
+	err = 0;
+out:
+	free(w.p);
+	free(w.touched);
+	dwfl_end(dwfl);
+	return err;
+}
+
+void ka_gsites_free(struct ka_gsite *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ka_site_clear(&v[i].site);
+		free(v[i].frame_off);
+		free(v[i].outer_decl_file);
+	}
+	free(v);
+}

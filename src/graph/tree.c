@@ -1,0 +1,469 @@
+/*
+ * The whole-kernel pass: vmlinux and every module, one file at a time on a
+ * few threads. Each file's graph and DWARF are dropped before the thread
+ * takes the next; only findings and the header-inline summary remain.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ksymaudit/graph.h"
+
+struct job {
+	const char *path;
+	bool is_vmlinux;
+};
+
+struct shared {
+	struct ka_run *run;
+	const struct ka_tree_opts *o;
+	struct ka_tree_result *res;
+	struct job *jobs;
+	size_t n_jobs, next;
+};
+
+/* One inline instance seen in this file: a use and a DIE offset. */
+struct inst {
+	struct ka_inline_use *use;
+	uint64_t off;
+};
+
+struct filectx {
+	struct shared *sh;
+	const char *path;
+	char *owner;
+	struct ka_graph g;
+	struct ka_gsite *sites;
+	size_t n_sites;
+	uint32_t *site_of_edge; /* edge -> site index + 1 (0: none) */
+	struct ka_diags diags;
+};
+
+static char *module_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	const char *dot = strstr(b, ".ko");
+	if (!dot)
+		dot = str_ends(b, ".o") ? b + strlen(b) - 2 : b + strlen(b);
+	char *n = xstrndup(b, (size_t)(dot - b));
+	for (char *p = n; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return n;
+}
+
+char *ka_debug_file_for(const char *path, const char *debug_root)
+{
+	if (!debug_root || !*debug_root || path[0] != '/')
+		return NULL;
+	if (str_starts(path, debug_root))
+		return NULL; /* already the debug file */
+	char *p = xasprintf("%s%s", debug_root, path);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+static bool wanted_target(const struct filectx *c, const struct ka_gedge *e)
+{
+	const char *x = c->sh->o->explain;
+	return ka_graph_export_gpl(e->export) || (x && strcmp(e->name, x) == 0);
+}
+
+static void want_site(struct filectx *c, size_t edge, size_t *cap)
+{
+	if (c->site_of_edge[edge])
+		return;
+	ARRAY_GROW(c->sites, c->n_sites, *cap);
+	const struct ka_gedge *e = &c->g.edges[edge];
+	c->sites[c->n_sites] = (struct ka_gsite){
+		.scn = e->scn, .offset = e->offset, .cookie = edge };
+	c->site_of_edge[edge] = (uint32_t)++c->n_sites;
+}
+
+static const struct ka_gsite *site_of(size_t edge, void *arg)
+{
+	struct filectx *c = arg;
+	uint32_t i = c->site_of_edge[edge];
+	return i ? &c->sites[i - 1] : NULL;
+}
+
+/* The shared summary entry of one header inline (under the lock). */
+static struct ka_inline_use *use_get(struct ka_tree_result *res,
+				     const char *fn, const char *decl,
+				     unsigned line)
+{
+	char *key = xasprintf("%s\t%s:%u", fn, decl, line);
+	struct ka_inline_use *u = hashmap_get(&res->inlines, key);
+	if (u) {
+		free(key);
+		return u;
+	}
+	u = xcalloc(1, sizeof(*u));
+	u->function = xstrdup(fn);
+	u->decl_file = xstrdup(decl);
+	u->decl_line = line;
+	ARRAY_GROW(res->uses, res->n_uses, res->cap_uses);
+	res->uses[res->n_uses++] = u;
+	hashmap_put(&res->inlines, key, u);
+	return u;
+}
+
+static int cmp_inst(const void *a, const void *b)
+{
+	const struct inst *x = a, *y = b;
+	if (x->use != y->use)
+		return x->use < y->use ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void example(struct ka_inline_use *u, const struct filectx *c,
+		    const struct ka_site *s, size_t k)
+{
+	const struct ka_inline_frame *f = &s->chain[k];
+	if (u->example_file)
+		return;
+	u->example_file = xstrdup(f->call_file ? f->call_file : "?");
+	u->example_line = f->call_line;
+	u->example_object = xstrdup(c->path);
+	u->example_function = xstrdup(s->function);
+}
+
+/* Header inlines in the chains of GPL-only references (under the lock). */
+static void gather_inlines(struct filectx *c)
+{
+	struct ka_tree_result *res = c->sh->res;
+	const struct ka_rules *rules = &c->sh->run->rules;
+	struct inst *inst = NULL;
+	size_t n_inst = 0, cap_inst = 0;
+	for (size_t i = 0; i < c->n_sites; i++) {
+		struct ka_gsite *gs = &c->sites[i];
+		const struct ka_gedge *e = &c->g.edges[gs->cookie];
+		struct ka_site *s = &gs->site;
+		if (!s->function || !wanted_target(c, e) || e->kind == KA_REF_DATA)
+			continue;
+		for (size_t k = 0; k < s->n_chain; k++) {
+			const struct ka_inline_frame *f = &s->chain[k];
+			if (!f->decl_file || !ka_path_is_header(rules, f->decl_file))
+				continue;
+			struct ka_inline_use *u =
+				use_get(res, f->function, f->decl_file, f->decl_line);
+			if (!strvec_contains(&u->gpl_symbols, e->name))
+				strvec_push(&u->gpl_symbols, e->name);
+			for (size_t j = 0; j < k; j++)
+				if (!strvec_contains(&u->inner, s->chain[j].function))
+					strvec_push(&u->inner, s->chain[j].function);
+			example(u, c, s, k);
+			ARRAY_GROW(inst, n_inst, cap_inst);
+			inst[n_inst++] = (struct inst){ u, gs->frame_off[k] };
+		}
+		/* An out-of-line copy of a header inline. */
+		if (gs->outer_decl_file &&
+		    ka_path_is_header(rules, gs->outer_decl_file)) {
+			struct ka_inline_use *u = use_get(res, s->function,
+							  gs->outer_decl_file,
+							  gs->outer_decl_line);
+			if (!strvec_contains(&u->gpl_symbols, e->name))
+				strvec_push(&u->gpl_symbols, e->name);
+			for (size_t j = 0; j < s->n_chain; j++)
+				if (!strvec_contains(&u->inner, s->chain[j].function))
+					strvec_push(&u->inner, s->chain[j].function);
+			if (!u->example_file) {
+				u->example_file = xstrdup(s->file ? s->file : "?");
+				u->example_line = s->line;
+				u->example_object = xstrdup(c->path);
+				u->example_function = xstrdup(s->function);
+			}
+			ARRAY_GROW(inst, n_inst, cap_inst);
+			inst[n_inst++] = (struct inst){ u, UINT64_MAX - e->from };
+		}
+	}
+	if (n_inst)
+		qsort(inst, n_inst, sizeof(*inst), cmp_inst);
+	for (size_t i = 0; i < n_inst; i++)
+		if (!i || cmp_inst(&inst[i - 1], &inst[i]) != 0)
+			inst[i].use->instances++;
+	free(inst);
+}
+
+/*
+ * explain: paths from non-GPL exports to the symbol, backwards through
+ * unexported functions, bounded by max_depth (under the lock).
+ */
+static void explain_paths(struct filectx *c)
+{
+	const struct ka_graph *g = &c->g;
+	const char *x = c->sh->o->explain;
+	unsigned max = c->sh->run->max_depth ? c->sh->run->max_depth : 3;
+	struct ka_tree_result *res = c->sh->res;
+	/* Reverse index: edges by target node. */
+	uint32_t *by_to = xcalloc(g->n_edges + 1, sizeof(*by_to));
+	uint32_t *start = xcalloc(g->n_nodes + 1, sizeof(*start));
+	for (size_t i = 0; i < g->n_edges; i++)
+		if (g->edges[i].to != KA_GNODE_NONE)
+			start[g->edges[i].to + 1]++;
+	for (size_t i = 0; i < g->n_nodes; i++)
+		start[i + 1] += start[i];
+	uint32_t *fill = xcalloc(g->n_nodes + 1, sizeof(*fill));
+	for (size_t i = 0; i < g->n_edges; i++) {
+		uint32_t t = g->edges[i].to;
+		if (t != KA_GNODE_NONE)
+			by_to[start[t] + fill[t]++] = (uint32_t)i;
+	}
+	/* Depth-first, all simple paths (bounded), from each edge to x. */
+	struct frame {
+		uint32_t edge;
+	} stack[16];
+	for (size_t i = 0; i < g->n_edges; i++) {
+		if (strcmp(g->edges[i].name, x) != 0 ||
+		    g->edges[i].from == KA_GNODE_NONE)
+			continue;
+		/* Iterative DFS over predecessors. */
+		size_t depth = 0;
+		uint32_t idx[16];
+		stack[0].edge = (uint32_t)i;
+		idx[0] = 0;
+		depth = 1;
+		while (depth) {
+			uint32_t e = stack[depth - 1].edge;
+			uint32_t from = g->edges[e].from;
+			const struct ka_gnode *fn = &g->nodes[from];
+			bool at_export = fn->export != NULL;
+			if (idx[depth - 1] == 0 && at_export) {
+				if (!ka_graph_export_gpl(fn->export)) {
+					ARRAY_GROW(res->paths, res->n_paths,
+						   res->cap_paths);
+					struct ka_explain_path *p =
+						&res->paths[res->n_paths++];
+					p->object = xstrdup(c->path);
+					p->n_steps = depth + 1;
+					p->steps = xcalloc(depth + 1,
+							   sizeof(*p->steps));
+					p->steps[0].symbol = xstrdup(fn->name);
+					p->steps[0].kind = KA_REF_CALL;
+					for (size_t k = 0; k < depth; k++) {
+						const struct ka_gedge *s =
+							&g->edges[stack[depth - 1 - k].edge];
+						p->steps[k + 1].symbol = xstrdup(s->name);
+						p->steps[k + 1].kind = s->kind;
+					}
+				}
+				depth--; /* the walk stops at exports */
+				continue;
+			}
+			uint32_t lo = start[from], hi = start[from + 1];
+			uint32_t k = lo + idx[depth - 1];
+			if (k >= hi || depth >= max || depth >= 16 ||
+			    !fn->func) {
+				depth--;
+				continue;
+			}
+			idx[depth - 1]++;
+			uint32_t pe = by_to[k];
+			uint32_t pf = g->edges[pe].from;
+			bool loop = pf == KA_GNODE_NONE;
+			for (size_t d = 0; d < depth && !loop; d++)
+				loop = g->edges[stack[d].edge].from == pf;
+			if (loop)
+				continue;
+			stack[depth].edge = pe;
+			idx[depth] = 0;
+			depth++;
+		}
+	}
+	free(by_to);
+	free(start);
+	free(fill);
+}
+
+static void process(struct shared *sh, const struct job *j)
+{
+	struct filectx c = { .sh = sh, .path = j->path };
+	struct ka_elf e;
+	char *why = NULL;
+	int err = ka_elf_open(j->path, &e, &why);
+	if (err < 0) {
+		ka_diag_add(&c.diags, true, j->path, 0, "%s",
+			    why ? why : "cannot open");
+		free(why);
+		goto merge;
+	}
+	c.owner = j->is_vmlinux ? xstrdup("vmlinux") : module_name(j->path);
+	if (ka_graph_build(&c.g, &e, c.owner, &sh->run->exports, sh->o->explain,
+			   &c.diags) < 0)
+		goto close;
+
+	struct ka_wrapper *w = NULL;
+	size_t n_w = 0, cap = 0;
+	if (sh->o->checks)
+		n_w = ka_export_wrappers_find(&c.g, sh->run->max_depth, &w);
+	c.site_of_edge = xcalloc(c.g.n_edges + 1, sizeof(*c.site_of_edge));
+	for (size_t i = 0; i < n_w; i++)
+		for (size_t k = 0; k < w[i].n_edges; k++)
+			want_site(&c, w[i].edges[k], &cap);
+	for (size_t i = 0; i < c.g.n_edges; i++)
+		if (c.g.edges[i].kind != KA_REF_DATA &&
+		    c.g.edges[i].from != KA_GNODE_NONE &&
+		    wanted_target(&c, &c.g.edges[i]))
+			want_site(&c, i, &cap);
+
+	char *dbg = ka_debug_file_for(j->path, sh->o->debug_root);
+	if (c.n_sites && ka_inlines_attribute(&e, dbg, c.sites, c.n_sites) < 0)
+		ka_diag_add(&c.diags, false, j->path, 0,
+			    "no debug info: header inlines not attributed");
+	free(dbg);
+
+	struct ka_findings local = { 0 };
+	uint64_t *sizes = xcalloc(n_w + 1, sizeof(*sizes));
+	for (size_t i = 0; i < n_w; i++) {
+		ka_export_wrapper_report(&c.g, j->path, &w[i], site_of, &c,
+					 &local);
+		sizes[i] = c.g.nodes[w[i].node].size;
+	}
+	ka_wrappers_free(w, n_w);
+
+	pthread_mutex_lock(&sh->res->lock);
+	gather_inlines(&c);
+	if (sh->o->explain)
+		explain_paths(&c);
+	struct ka_tree_result *res = sh->res;
+	for (size_t i = 0; i < local.n; i++) {
+		ARRAY_GROW(res->wrappers.v, res->wrappers.n, res->wrappers.cap);
+		res->wrappers.v[res->wrappers.n] = local.v[i];
+		if (res->wrappers.n >= res->cap_sizes) {
+			res->cap_sizes = res->wrappers.cap;
+			res->wrapper_sizes = xrealloc(
+				res->wrapper_sizes,
+				res->cap_sizes * sizeof(*res->wrapper_sizes));
+		}
+		res->wrapper_sizes[res->wrappers.n++] = sizes[i];
+	}
+	pthread_mutex_unlock(&sh->res->lock);
+	free(local.v);
+	free(sizes);
+	ka_gsites_free(c.sites, c.n_sites);
+	free(c.site_of_edge);
+	ka_graph_free(&c.g);
+close:
+	ka_elf_close(&e);
+merge:
+	pthread_mutex_lock(&sh->res->lock);
+	for (size_t i = 0; i < c.diags.n; i++) {
+		struct ka_diag *d = &c.diags.v[i];
+		ka_diag_add(&sh->run->diags, d->fatal, d->file, d->line, "%s",
+			    d->message);
+	}
+	sh->res->files_done++;
+	if (sh->o->progress)
+		sh->o->progress(sh->res->files_done, sh->res->files_total,
+				sh->o->progress_arg);
+	pthread_mutex_unlock(&sh->res->lock);
+	ka_diags_free(&c.diags);
+	free(c.owner);
+}
+
+static void *worker(void *arg)
+{
+	struct shared *sh = arg;
+	for (;;) {
+		pthread_mutex_lock(&sh->res->lock);
+		size_t i = sh->next < sh->n_jobs ? sh->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&sh->res->lock);
+		if (i == SIZE_MAX)
+			return NULL;
+		process(sh, &sh->jobs[i]);
+	}
+}
+
+static int cmp_use(const void *a, const void *b)
+{
+	const struct ka_inline_use *x = *(const struct ka_inline_use *const *)a;
+	const struct ka_inline_use *y = *(const struct ka_inline_use *const *)b;
+	int c = strcmp(x->decl_file, y->decl_file);
+	if (c)
+		return c;
+	if (x->decl_line != y->decl_line)
+		return x->decl_line < y->decl_line ? -1 : 1;
+	return strcmp(x->function, y->function);
+}
+
+int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
+		struct ka_tree_result *res)
+{
+	struct shared sh = { .run = run, .o = o, .res = res };
+	*res = (struct ka_tree_result){ 0 };
+	pthread_mutex_init(&res->lock, NULL);
+	sh.jobs = xcalloc(o->modules.n + 1, sizeof(*sh.jobs));
+	if (o->vmlinux)
+		sh.jobs[sh.n_jobs++] = (struct job){ o->vmlinux, true };
+	for (size_t i = 0; i < o->modules.n; i++)
+		sh.jobs[sh.n_jobs++] = (struct job){ o->modules.v[i], false };
+	res->files_total = (unsigned)sh.n_jobs;
+
+	unsigned nt = o->threads;
+	if (!nt) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		nt = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	if (nt > sh.n_jobs)
+		nt = sh.n_jobs ? (unsigned)sh.n_jobs : 1;
+	pthread_t *t = xcalloc(nt, sizeof(*t));
+	unsigned started = 0;
+	for (unsigned i = 1; i < nt; i++)
+		if (pthread_create(&t[started], NULL, worker, &sh) == 0)
+			started++;
+	worker(&sh);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	free(sh.jobs);
+
+	if (res->n_uses)
+		qsort(res->uses, res->n_uses, sizeof(*res->uses), cmp_use);
+	for (size_t i = 0; i < res->n_uses; i++) {
+		strvec_sort_unique(&res->uses[i]->gpl_symbols);
+		strvec_sort_unique(&res->uses[i]->inner);
+	}
+	if (o->checks) {
+		ka_check_inline_exposure(run, res);
+		ka_export_wrappers_rank(&res->wrappers, res->wrapper_sizes);
+		for (size_t i = 0; i < res->wrappers.n; i++) {
+			ARRAY_GROW(run->findings.v, run->findings.n,
+				   run->findings.cap);
+			run->findings.v[run->findings.n++] = res->wrappers.v[i];
+		}
+		res->wrappers.n = 0;
+	}
+	return 0;
+}
+
+void ka_tree_result_free(struct ka_tree_result *res)
+{
+	for (size_t i = 0; i < res->n_uses; i++) {
+		struct ka_inline_use *u = res->uses[i];
+		free(u->function);
+		free(u->decl_file);
+		strvec_free(&u->gpl_symbols);
+		strvec_free(&u->inner);
+		free(u->example_file);
+		free(u->example_object);
+		free(u->example_function);
+		free(u);
+	}
+	free(res->uses);
+	hashmap_foreach(&res->inlines, slot)
+		free((char *)slot->key);
+	hashmap_free(&res->inlines);
+	for (size_t i = 0; i < res->n_paths; i++) {
+		for (size_t k = 0; k < res->paths[i].n_steps; k++)
+			free(res->paths[i].steps[k].symbol);
+		free(res->paths[i].steps);
+		free(res->paths[i].object);
+	}
+	free(res->paths);
+	ka_findings_free(&res->wrappers);
+	free(res->wrapper_sizes);
+	pthread_mutex_destroy(&res->lock);
+}
