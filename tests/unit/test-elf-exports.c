@@ -76,7 +76,8 @@ static char *format_exports(const struct ka_module *m)
 						m->exports[i]->name,
 						ka_export_type_name(m->exports[i]->type),
 						m->exports[i]->ns ? m->exports[i]->ns : ""));
-	qsort(v.v, v.n, sizeof(*v.v), cmp_str);
+	if (v.n)
+		qsort(v.v, v.n, sizeof(*v.v), cmp_str);
 	for (size_t i = 0; i < v.n; i++) {
 		t = xasprintf("%s%s", out, v.v[i]);
 		free(out);
