@@ -115,6 +115,8 @@ static void add_site(struct modwork *w, struct ka_elf *e,
 		s->function = xstrdup(c->name);
 	if (dbg && r->kind != KA_REF_DATA)
 		ka_dbg_attribute(dbg, r->scn, r->offset, s);
+	else if (dbg)
+		s->has_debuginfo = true; /* a data object has no inline chain */
 }
 
 static void finish_finding(struct ka_finding *f, const char *nodebug)
