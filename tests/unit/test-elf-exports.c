@@ -28,6 +28,7 @@ static const struct {
 	{ "exporter.o", "exporter" },
 	{ "vmlinux.o", "exporter" },
 	{ "vmlinux", "exporter" },
+	{ "vmlinux.stripped", "exporter" },
 	{ "mod-gpl.o", "mod-gpl" },
 	{ "mod-gpl.ko", "mod-gpl" },
 	{ "mod-proprietary.o", "mod-proprietary" },
