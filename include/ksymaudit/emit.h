@@ -21,6 +21,7 @@ struct ka_emitter {
 extern const struct ka_emitter ka_emit_text;
 extern const struct ka_emitter ka_emit_json;
 extern const struct ka_emitter ka_emit_sarif;
+extern const struct ka_emitter ka_emit_dot; /* src/emit/dot.c */
 
 const struct ka_emitter *ka_emitter_find(const char *name);
 

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 
+#include "ksymaudit/cmd.h"
 #include "ksymaudit/elffile.h"
 #include "ksymaudit/exports.h"
 #include "ksymaudit/findings.h"
@@ -74,6 +75,10 @@ struct ka_gsite {
 	struct ka_site site;   /* output: function, file:line, chain */
 	uint64_t *frame_off;   /* output: DIE offset of each chain frame (the
 				  inline instance), to count instances */
+	bool *frame_inline;    /* output: each frame's function is declared
+				  inline (not only inlined by the compiler) */
+	bool outer_inline;     /* output: the out-of-line function is
+				  declared inline */
 	char *outer_decl_file; /* output: declaration of the out-of-line
 				  function (a header inline's out-of-line
 				  copy has a header here), else NULL */
@@ -178,6 +183,65 @@ void ka_tree_result_free(struct ka_tree_result *res);
 void ka_check_inline_exposure(struct ka_run *run,
 			      const struct ka_tree_result *res);
 void ka_check_export_mismatch(struct ka_run *run);
+
+/* ---- Command-line inputs shared by tree and explain (src/graph/inputs.c) */
+
+struct ka_tree_cli {
+	const char *kernel;        /* -k DIR */
+	const char *vmlinux;       /* --vmlinux FILE */
+	const char *release;       /* --release VER: Debian's debug layout */
+	struct strvec module_dirs; /* -m DIR|FILE, repeatable */
+	struct strvec symvers;     /* -s FILE, repeatable */
+	struct strvec waivers;     /* -w FILE, repeatable */
+	const char *debug_root;    /* --debug-root DIR */
+	unsigned threads;          /* -t N */
+	char *owned_vmlinux;
+};
+
+enum {
+	KA_TOPT_VMLINUX = KA_OPT_FIRST_COMMAND_OPT + 0x40,
+	KA_TOPT_RELEASE,
+	KA_TOPT_DEBUG_ROOT,
+	KA_TOPT_MAX_DEPTH,
+};
+#define KA_TREE_SHORTOPTS "k:m:s:t:w:"
+#define KA_TREE_LONGOPTS                                                       \
+	{"kernel", required_argument, NULL, 'k'},                              \
+	{"modules", required_argument, NULL, 'm'},                             \
+	{"symvers", required_argument, NULL, 's'},                             \
+	{"threads", required_argument, NULL, 't'},                             \
+	{"waivers", required_argument, NULL, 'w'},                             \
+	{"vmlinux", required_argument, NULL, KA_TOPT_VMLINUX},                 \
+	{"release", required_argument, NULL, KA_TOPT_RELEASE},                 \
+	{"debug-root", required_argument, NULL, KA_TOPT_DEBUG_ROOT},           \
+	{"max-depth", required_argument, NULL, KA_TOPT_MAX_DEPTH}
+#define KA_TREE_HELP                                                           \
+	"Kernel side:\n"                                                       \
+	"      --release VER      Debian's layout: /usr/lib/debug/boot/vmlinux-VER,\n" \
+	"                         /usr/lib/debug/lib/modules/VER/kernel and\n"  \
+	"                         /usr/src/linux-headers-VER/Module.symvers\n"  \
+	"  -k, --kernel DIR       kernel build directory: Module.symvers, vmlinux.o\n" \
+	"                         or vmlinux, and the modules under DIR\n"      \
+	"      --vmlinux FILE     kernel image linked with relocations (debug\n" \
+	"                         vmlinux, or vmlinux.o)\n"                     \
+	"  -m, --modules PATH     module file or directory (repeatable)\n"      \
+	"  -s, --symvers FILE     a Module.symvers (repeatable)\n"              \
+	"      --debug-root DIR   separate debug files: DIR + the module's path\n" \
+	"                         (default /usr/lib/debug)\n"                   \
+	"  -t, --threads N        files processed in parallel (default: CPUs)\n" \
+	"      --max-depth N      export-wrapper/explain walk depth (default 3)\n" \
+	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"
+
+/* Handles one of KA_TREE_LONGOPTS: 1 handled, 0 not one, -1 bad value. */
+int ka_tree_cli_opt(struct ka_tree_cli *cli, struct ka_run *run, int opt,
+		    const char *arg);
+void ka_tree_cli_free(struct ka_tree_cli *cli);
+/*
+ * Loads exports (symvers, the image's and every module's ELF tables),
+ * finds the module files and the waivers. Returns 0 or a negative errno.
+ */
+int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_cli *cli,
+			 struct ka_tree_opts *o);
 
 /* Finds the debug file Debian installs for a file, or NULL (owned). */
 char *ka_debug_file_for(const char *path, const char *debug_root);

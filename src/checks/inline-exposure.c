@@ -57,8 +57,6 @@ void ka_check_inline_exposure(struct ka_run *run,
 			u->example_function ? u->example_function : "?",
 			u->example_file ? u->example_file : "?",
 			u->example_line, u->example_object);
-		for (size_t k = 0; k < u->gpl_symbols.n; k++)
-			ka_finding_add_step(f, u->gpl_symbols.v[k], KA_REF_CODE);
 		struct ka_site *s = ka_finding_add_site(f);
 		s->function = xstrdup(u->example_function ? u->example_function
 							  : "?");

@@ -115,12 +115,41 @@ static const char *skip_dot(const char *p)
 	return p;
 }
 
+/* Declared inline: DW_INL_declared_not_inlined or _declared_inlined. */
+static bool declared_inline(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+	if (!dwarf_attr_integrate(die, DW_AT_inline, &a) ||
+	    dwarf_formudata(&a, &v) != 0)
+		return false;
+	return v == DW_INL_declared_not_inlined || v == DW_INL_declared_inlined;
+}
+
+static char *squeeze_slashes(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++)
+		if (!(r[0] == '/' && r[1] == '/'))
+			*w++ = *r;
+	*w = '\0';
+	return s;
+}
+
 /*
  * A path as people look it up in the kernel tree: relative to the build's
  * source root. Debian builds in a subdirectory (debian/build/...) of the
  * source; absolute paths under the source root lose that prefix.
  */
+static char *tidy_path1(const char *path, const char *comp_dir);
+
 static char *tidy_path(const char *path, const char *comp_dir)
+{
+	char *p = tidy_path1(path, comp_dir);
+	return p ? squeeze_slashes(p) : NULL;
+}
+
+static char *tidy_path1(const char *path, const char *comp_dir)
 {
 	if (!path)
 		return NULL;
@@ -180,8 +209,10 @@ static void fill_site(struct ka_gsite *gs, struct pending *p, Dwarf_Die *cu,
 		int dl = 0;
 		dwarf_decl_line(sub, &dl);
 		gs->outer_decl_line = (unsigned)dl;
+		gs->outer_inline = declared_inline(sub);
 	}
 	gs->frame_off = xcalloc(p->depth, sizeof(*gs->frame_off));
+	gs->frame_inline = xcalloc(p->depth, sizeof(*gs->frame_inline));
 	/* Innermost first. */
 	for (unsigned k = p->depth; k-- > 1;) {
 		Dwarf_Die *f = &p->frames[k];
@@ -191,6 +222,7 @@ static void fill_site(struct ka_gsite *gs, struct pending *p, Dwarf_Die *cu,
 		int dl = 0;
 		dwarf_decl_line(f, &dl);
 		gs->frame_off[s->n_chain] = dwarf_dieoffset(f);
+		gs->frame_inline[s->n_chain] = declared_inline(f);
 		ka_inline_chain_push(s, name ? name : "?", decl, (unsigned)dl,
 				     cf, attr_u(f, DW_AT_call_line));
 		free(decl);
@@ -292,6 +324,7 @@ void ka_gsites_free(struct ka_gsite *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		ka_site_clear(&v[i].site);
 		free(v[i].frame_off);
+		free(v[i].frame_inline);
 		free(v[i].outer_decl_file);
 	}
 	free(v);

@@ -59,10 +59,19 @@ char *ka_debug_file_for(const char *path, const char *debug_root)
 		return NULL;
 	if (str_starts(path, debug_root))
 		return NULL; /* already the debug file */
-	char *p = xasprintf("%s%s", debug_root, path);
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
+	/* Debian: /usr/lib/debug/lib/modules/VER/... beside /lib/modules. */
+	size_t n = strlen(path);
+	for (const char *const *z = (const char *const[]){ ".xz", ".zst", ".gz",
+							    "", NULL };
+	     *z; z++) {
+		size_t zl = strlen(*z);
+		if (!str_ends(path, *z))
+			continue;
+		char *p = xasprintf("%s%.*s", debug_root, (int)(n - zl), path);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
 	return NULL;
 }
 
@@ -119,10 +128,11 @@ static int cmp_inst(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* The instance's place in a kernel function: the outermost call site. */
 static void example(struct ka_inline_use *u, const struct filectx *c,
-		    const struct ka_site *s, size_t k)
+		    const struct ka_site *s)
 {
-	const struct ka_inline_frame *f = &s->chain[k];
+	const struct ka_inline_frame *f = &s->chain[s->n_chain - 1];
 	if (u->example_file)
 		return;
 	u->example_file = xstrdup(f->call_file ? f->call_file : "?");
@@ -146,21 +156,23 @@ static void gather_inlines(struct filectx *c)
 			continue;
 		for (size_t k = 0; k < s->n_chain; k++) {
 			const struct ka_inline_frame *f = &s->chain[k];
-			if (!f->decl_file || !ka_path_is_header(rules, f->decl_file))
+			if (!gs->frame_inline[k] || !f->decl_file ||
+			    !ka_path_is_header(rules, f->decl_file))
 				continue;
 			struct ka_inline_use *u =
 				use_get(res, f->function, f->decl_file, f->decl_line);
 			if (!strvec_contains(&u->gpl_symbols, e->name))
 				strvec_push(&u->gpl_symbols, e->name);
 			for (size_t j = 0; j < k; j++)
-				if (!strvec_contains(&u->inner, s->chain[j].function))
+				if (strcmp(s->chain[j].function, f->function) &&
+				    !strvec_contains(&u->inner, s->chain[j].function))
 					strvec_push(&u->inner, s->chain[j].function);
-			example(u, c, s, k);
+			example(u, c, s);
 			ARRAY_GROW(inst, n_inst, cap_inst);
 			inst[n_inst++] = (struct inst){ u, gs->frame_off[k] };
 		}
 		/* An out-of-line copy of a header inline. */
-		if (gs->outer_decl_file &&
+		if (gs->outer_decl_file && gs->outer_inline &&
 		    ka_path_is_header(rules, gs->outer_decl_file)) {
 			struct ka_inline_use *u = use_get(res, s->function,
 							  gs->outer_decl_file,

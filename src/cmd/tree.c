@@ -1,0 +1,119 @@
+/* ksymaudit tree: header inlines and exports that expose GPL-only symbols. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ksymaudit/cmd.h"
+#include "ksymaudit/graph.h"
+
+static const struct option longopts[] = {
+	KA_TREE_LONGOPTS,
+	{"help", no_argument, NULL, 'h'},
+	KA_COMMON_LONGOPTS,
+	{NULL, 0, NULL, 0},
+};
+
+static void help(FILE *out)
+{
+	fputs("Usage: ksymaudit tree [OPTIONS]\n"
+	      "Audit a whole kernel from its own side: header inlines whose code\n"
+	      "references GPL-only exports, EXPORT_SYMBOL functions that wrap\n"
+	      "GPL-only ones, and exports whose license is recorded inconsistently.\n"
+	      "\n"
+	      KA_TREE_HELP
+	      "  -r, --rules DIR        rules directory (license list, headers, waivers)\n"
+	      "\n"
+	      "Output:\n"
+	      "  -f, --format FORMAT    text (default), json, sarif or dot\n"
+	      "  -j, --json             same as --format json\n"
+	      "  -p, --pretty           pretty-printed JSON (implies --json)\n"
+	      "  -o, --output FILE      write the report to FILE\n"
+	      "  -v, --verbose          list every site\n"
+	      "      --fail-on LEVEL    error (default), warning, note or never\n"
+	      "  -h, --help             show this help\n"
+	      "\n"
+	      "Checks: inline-exposure, export-wrapper, export-mismatch, waiver-unused.\n"
+	      "Exit status: 0 no unwaived finding at or above --fail-on, 1 findings,\n"
+	      "2 an input could not be read or the usage is wrong. See ksymaudit(1).\n",
+	      out);
+}
+
+static void progress(unsigned done, unsigned total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\rksymaudit: tree: %u/%u files", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static const char *const tree_checks[] = {
+	"inline-exposure", "export-wrapper", "export-mismatch",
+};
+
+static int do_tree(int argc, char *argv[])
+{
+	struct ka_output_opts o;
+	struct ka_run run;
+	struct ka_tree_cli cli = { 0 };
+	struct ka_tree_opts topts = { .checks = true };
+	struct ka_tree_result res;
+	bool have_res = false;
+	int c, status;
+
+	ka_output_opts_init(&o);
+	ka_run_init(&run, "tree");
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h" KA_TREE_SHORTOPTS
+				KA_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (c == 'h') {
+			help(stdout);
+			status = KA_EXIT_OK;
+			goto out;
+		}
+		int r = ka_tree_cli_opt(&cli, &run, c, optarg);
+		if (r == 0)
+			r = ka_output_opt(&o, c, optarg);
+		if (r == 1)
+			continue;
+		if (r == 0)
+			fputs("Try 'ksymaudit tree --help'.\n", stderr);
+		status = KA_EXIT_ERROR;
+		goto out;
+	}
+	if (optind < argc) {
+		ka_err("tree: unexpected argument '%s'", argv[optind]);
+		fputs("Try 'ksymaudit tree --help'.\n", stderr);
+		status = KA_EXIT_ERROR;
+		goto out;
+	}
+	for (size_t i = 0; i < KA_ARRAY_SIZE(tree_checks); i++)
+		strvec_push(&run.rules.active_checks, tree_checks[i]);
+	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
+		goto finish;
+	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)
+		goto finish;
+	run.progress = isatty(STDERR_FILENO);
+	if (run.progress)
+		topts.progress = progress;
+	ka_check_export_mismatch(&run);
+	ka_tree_run(&run, &topts, &res);
+	have_res = true;
+
+finish:
+	status = ka_cmd_finish(&run, &o);
+out:
+	if (have_res)
+		ka_tree_result_free(&res);
+	strvec_free(&topts.modules);
+	ka_tree_cli_free(&cli);
+	strvec_free(&run.rules.active_checks);
+	ka_run_free(&run);
+	return status;
+}
+
+const struct ka_command ka_cmd_tree = {
+	.name = "tree",
+	.handler = do_tree,
+	.help = "audit a whole kernel: header inlines and exports exposing GPL-only symbols",
+};
