@@ -104,6 +104,7 @@ function norm(p) {
 	sub(/.*\//, "", p)
 	while (p ~ /\.(ko|o|xz|zst|gz)$/)
 		sub(/\.(ko|o|xz|zst|gz)$/, "", p)
+	gsub(/-/, "_", p)
 	return p
 }'
 
@@ -132,7 +133,9 @@ rk_parse_modpost() {
 }
 
 # ksymaudit --json on stdin -> "check<TAB>module<TAB>symbol" lines, sorted.
-# The module is named after its file, like rk_parse_modpost does.
+# The module is its name (modinfo name=, or the file name with '-' as '_'),
+# normalised like rk_parse_modpost does; "file" is a source file once sites
+# are attributed.
 rk_parse_json() {
 	python3 -c '
 import json, re, sys
@@ -142,10 +145,10 @@ def norm(p):
     while True:
         q = re.sub(r"\.(ko|o|xz|zst|gz)$", "", p)
         if q == p:
-            return p
+            return p.replace("-", "_")
         p = q
 for f in doc.get("findings", []):
-    mod = norm(f.get("file") or f.get("module") or "-")
+    mod = norm(f.get("module") or "-")
     print("%s\t%s\t%s" % (f["check"], mod, f.get("symbol") or "-"))
 ' | sort -u
 }
