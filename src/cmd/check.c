@@ -8,6 +8,7 @@
 
 #include "ksymaudit/checks.h"
 #include "ksymaudit/cmd.h"
+#include "ksymaudit/explain.h"
 
 enum {
 	OPT_VMLINUX = KA_OPT_FIRST_COMMAND_OPT,
@@ -195,7 +196,8 @@ static int do_check(int argc, char *argv[])
 	for (size_t i = 0; i < run.n_modules; i++)
 		for (const struct ka_check *const *ck = ka_module_checks; *ck; ck++)
 			(*ck)->run_module(&run, run.modules[i]);
-	/* WIRE: if (run.explain || run.explain_all) ka_explain_run(&run); */
+	if (run.explain || run.explain_all)
+		ka_explain_run(&run);
 
 finish:
 	status = ka_cmd_finish(&run, &o);

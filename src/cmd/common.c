@@ -110,7 +110,7 @@ int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o)
 	FILE *mem, *out;
 	int r;
 
-	/* WIRE: ka_waivers_apply(&run->rules, &run->findings); once waivers.c lands */
+	ka_waivers_apply(&run->rules, &run->findings);
 	ka_findings_sort(&run->findings);
 	if (strcmp(o->format, "json") != 0)
 		print_diags(run);

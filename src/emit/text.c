@@ -54,8 +54,8 @@ static void print_site(FILE *out, const struct ka_site *s, size_t count)
 		line(out, what, NULL, 0);
 		free(what);
 	} else if (!s->n_chain) {
-		what = xasprintf("%s %s%s, referenced directly", kind_phrase(s->kind),
-				 fn, paren);
+		what = xasprintf("referenced directly in %s%s (%s)", fn, paren,
+				 ka_ref_kind_name(s->kind));
 		line(out, what, s->file, s->line);
 		free(what);
 		line(out, "(no inline function involved: look for a macro on that line)",

@@ -102,6 +102,13 @@ int ka_rules_load(const char *dir, struct ka_rules *r, struct ka_diags *diags)
 	p = xasprintf("%s/headers", dir);
 	ret = read_list(p, &r->header_globs, diags);
 	free(p);
+	if (ret < 0)
+		return ret;
+	/* Reviewed exceptions shipped with the rules: ksymaudit-rules(5). */
+	p = xasprintf("%s/waivers", dir);
+	if (access(p, F_OK) == 0)
+		ret = ka_waivers_load(p, r, diags);
+	free(p);
 	return ret;
 }
 

@@ -9,7 +9,7 @@ LC_ALL=C
 export LC_ALL
 src=$(cd "$1" && pwd)/src
 out=$2
-stamp=$3
+stamp=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
 rm -rf "$out/work"
 mkdir -p "$out/work"
 out=$(cd "$out" && pwd)
