@@ -31,7 +31,7 @@ static void line(FILE *out, const char *what, const char *file, unsigned ln)
 	int w = fprintf(out, "  %s", what);
 
 	if (file) {
-		fprintf(out, "%*s", w < COLUMN ? COLUMN - w : 1, "");
+		fprintf(out, "%*s", w < COLUMN ? COLUMN - w : 2, "");
 		if (ln)
 			fprintf(out, "%s:%u", file, ln);
 		else
@@ -52,6 +52,10 @@ static void print_site(FILE *out, const struct ka_site *s, size_t count)
 				 (unsigned long long)s->offset,
 				 s->section ? s->section : "?");
 		line(out, what, NULL, 0);
+		free(what);
+	} else if (!s->n_chain && s->kind == KA_REF_DATA) {
+		what = xasprintf("pointer stored in %s (data)", fn);
+		line(out, what, s->file, s->line);
 		free(what);
 	} else if (!s->n_chain) {
 		what = xasprintf("referenced directly in %s%s (%s)", fn, paren,

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Installs what ksymaudit needs to build and run on Debian 12, as root.
+#   tools/setup-debian.sh              build dependencies and kernel headers
+#   tools/setup-debian.sh --test-data  also what the whole test suite reads:
+#       cross compilers for the fixtures, and the debug build of the kernel
+#       that linux-headers-amd64 names (cloud flavour, the smallest: vmlinux
+#       with DWARF and relocations and ~1100 modules under /usr/lib/debug)
+#       with its headers (Module.symvers, modpost).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+test_data=false
+case "${1:-}" in
+--test-data) test_data=true ;;
+"") ;;
+*) echo "usage: $0 [--test-data]" >&2; exit 2 ;;
+esac
+
+pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
+	libelf-dev libdw-dev libkmod-dev libjson-c-dev liblzma-dev libzstd-dev
+	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
+if $test_data; then
+	pkgs+=(clang groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
+		gcc-aarch64-linux-gnu)
+fi
+apt-get update
+apt-get install -y --no-install-recommends "${pkgs[@]}"
+
+if $test_data; then
+	abi=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 |
+		sed -n 's/.*linux-headers-\([0-9][0-9.]*-[0-9][0-9]*\)-amd64.*/\1/p')
+	[ -n "$abi" ] || { echo "$0: cannot tell the kernel ABI of linux-headers-amd64" >&2; exit 1; }
+	apt-get install -y --no-install-recommends \
+		"linux-headers-$abi-cloud-amd64" "linux-image-$abi-cloud-amd64-dbg"
+fi
