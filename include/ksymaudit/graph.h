@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <elfutils/libdwfl.h>
 #include <pthread.h>
 
 #include "ksymaudit/cmd.h"
@@ -41,13 +42,22 @@ struct ka_gedge {
 	uint64_t addr;  /* sh_addr + offset */
 };
 
+struct ka_dwarf;
+
 struct ka_graph {
 	struct ka_elf *elf;  /* borrowed */
+	struct ka_dwarf *dw; /* borrowed, NULL without debug info */
+	/* Calls found in the code (ka_graph_augment): edge indices per node. */
+	struct ka_gextra {
+		uint32_t *v;
+		uint32_t n, cap;
+	} *extra;
+	unsigned char *augmented;
 	const char *owner;   /* "vmlinux" or the module's name */
 	struct ka_gnode *nodes;
 	size_t n_nodes;
-	struct ka_gedge *edges; /* sorted by from */
-	size_t n_edges;
+	struct ka_gedge *edges; /* sorted by from, then augmented calls */
+	size_t n_edges, cap_edges;
 	const struct ka_exportdb *db;
 };
 
@@ -61,6 +71,40 @@ int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 		   const struct ka_exportdb *db, const char *extra,
 		   struct ka_diags *diags) KA_WUR;
 void ka_graph_free(struct ka_graph *g);
+
+/*
+ * Adds to node n the direct calls that have no relocation, from the DWARF
+ * call sites and the code (x86); once per node, nothing without g->dw.
+ */
+void ka_graph_augment(struct ka_graph *g, uint32_t n);
+
+/* Visits every edge index of node n: relocations, then augmented calls. */
+#define ka_gnode_foreach_edge(G, N, EI)                                        \
+	for (uint32_t _k = 0, EI = 0;                                          \
+	     _k < (G)->nodes[N].n_edges + ((G)->extra ? (G)->extra[N].n : 0) && \
+	     ((EI = _k < (G)->nodes[N].n_edges                                 \
+			    ? (G)->nodes[N].edge0 + _k                         \
+			    : (G)->extra[N].v[_k - (G)->nodes[N].n_edges]),    \
+	      1);                                                              \
+	     _k++)
+
+/* ---- DWARF of one file (src/graph/dwarf.c) ---- */
+
+/* Opens the DWARF of e (or of dbgfile); NULL when there is none. */
+struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const char *dbgfile);
+void ka_dwarf_close(struct ka_dwarf *d);
+Dwarf *ka_dwarf_handle(const struct ka_dwarf *d);
+/* DWARF address of (section of e, offset), UINT64_MAX when unknown. */
+uint64_t ka_dwarf_addr(const struct ka_dwarf *d, size_t scn, uint64_t off);
+
+struct ka_dwarf_call {
+	uint64_t site;   /* offset of the call's operand in the section */
+	uint64_t target; /* offset of the callee in the same section */
+};
+/* Direct calls of the function at (scn, offset, size); *out is owned. */
+size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
+			     uint64_t offset, uint64_t size,
+			     struct ka_dwarf_call **out);
 
 /* True when the export is GPL-only. */
 bool ka_graph_export_gpl(const struct ka_export *x);
@@ -93,8 +137,8 @@ void ka_gsites_free(struct ka_gsite *v, size_t n);
  * site. Returns 0, or -ENOENT when there is no debug info (sites are
  * left unattributed: site.function stays NULL).
  */
-int ka_inlines_attribute(struct ka_elf *e, const char *dbgfile,
-			 struct ka_gsite *sites, size_t n) KA_WUR;
+int ka_inlines_attribute(struct ka_dwarf *d, struct ka_gsite *sites,
+			 size_t n);
 
 /* ---- export-wrapper (src/checks/export-wrapper.c) ---- */
 
@@ -107,7 +151,7 @@ struct ka_wrapper {
 };
 
 /* Finds the wrappers of g (walk bounded by max_depth, stops at exports). */
-size_t ka_export_wrappers_find(const struct ka_graph *g, unsigned max_depth,
+size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
 			       struct ka_wrapper **out);
 void ka_wrappers_free(struct ka_wrapper *w, size_t n);
 /*

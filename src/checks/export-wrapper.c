@@ -38,7 +38,7 @@ static void path_to(const struct ka_graph *g, const struct bfs *b,
 	}
 }
 
-static bool walk_one(const struct ka_graph *g, struct bfs *b, uint32_t start,
+static bool walk_one(struct ka_graph *g, struct bfs *b, uint32_t start,
 		     unsigned max_depth, struct ka_wrapper *w)
 {
 	size_t head = 0, tail = 0;
@@ -49,9 +49,8 @@ static bool walk_one(const struct ka_graph *g, struct bfs *b, uint32_t start,
 	b->queue[tail++] = start;
 	while (head < tail) {
 		uint32_t u = b->queue[head++];
-		const struct ka_gnode *un = &g->nodes[u];
-		for (uint32_t k = 0; k < un->n_edges; k++) {
-			uint32_t ei = un->edge0 + k;
+		ka_graph_augment(g, u);
+		ka_gnode_foreach_edge(g, u, ei) {
 			const struct ka_gedge *e = &g->edges[ei];
 			if (ka_graph_export_gpl(e->export)) {
 				if (!strvec_contains(&w->reached, e->name))
@@ -79,7 +78,7 @@ static bool walk_one(const struct ka_graph *g, struct bfs *b, uint32_t start,
 	return true;
 }
 
-size_t ka_export_wrappers_find(const struct ka_graph *g, unsigned max_depth,
+size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
 			       struct ka_wrapper **out)
 {
 	struct bfs b = { 0 };

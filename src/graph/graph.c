@@ -237,9 +237,8 @@ int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 		symtab_close(&st);
 		return n;
 	}
-	size_t cap = 0;
 	for (size_t i = 0; i < refs.n; i++)
-		add_edge(g, &st, &refs.v[i], &cap);
+		add_edge(g, &st, &refs.v[i], &g->cap_edges);
 	ka_refs_free(&refs);
 	symtab_close(&st);
 
@@ -255,8 +254,58 @@ int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 	return 0;
 }
 
+void ka_graph_augment(struct ka_graph *g, uint32_t n)
+{
+	if (!g->dw || !g->n_nodes)
+		return;
+	if (!g->augmented) {
+		g->augmented = xcalloc(g->n_nodes, 1);
+		g->extra = xcalloc(g->n_nodes, sizeof(*g->extra));
+	}
+	if (g->augmented[n])
+		return;
+	g->augmented[n] = 1;
+	struct ka_gnode *nd = &g->nodes[n];
+	if (!nd->func)
+		return;
+	struct ka_dwarf_call *calls;
+	size_t nc = ka_dwarf_direct_calls(g->dw, g->elf, nd->scn, nd->offset,
+					  nd->size, &calls);
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t to = node_at(g, nd->scn, calls[i].target, true);
+		if (to == KA_GNODE_NONE || to == n ||
+		    g->nodes[to].offset != calls[i].target)
+			continue;
+		bool known = false;
+		for (uint32_t k = 0; k < nd->n_edges && !known; k++)
+			known = g->edges[nd->edge0 + k].to == to;
+		for (uint32_t k = 0; k < g->extra[n].n && !known; k++)
+			known = g->edges[g->extra[n].v[k]].to == to;
+		if (known)
+			continue;
+		ARRAY_GROW(g->edges, g->n_edges, g->cap_edges);
+		g->edges[g->n_edges] = (struct ka_gedge){
+			.from = n,
+			.to = to,
+			.name = g->nodes[to].name,
+			.export = g->nodes[to].global ? g->nodes[to].export : NULL,
+			.kind = KA_REF_CALL,
+			.scn = nd->scn,
+			.offset = calls[i].site,
+		};
+		struct ka_gextra *x = &g->extra[n];
+		ARRAY_GROW(x->v, x->n, x->cap);
+		x->v[x->n++] = (uint32_t)g->n_edges++;
+	}
+	free(calls);
+}
+
 void ka_graph_free(struct ka_graph *g)
 {
+	for (size_t i = 0; g->extra && i < g->n_nodes; i++)
+		free(g->extra[i].v);
+	free(g->extra);
+	free(g->augmented);
 	free(g->nodes);
 	free(g->edges);
 	*g = (struct ka_graph){ 0 };

@@ -30,10 +30,6 @@ struct walk {
 	unsigned depth;
 };
 
-static const Dwfl_Callbacks callbacks = {
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-};
 
 static int cmp_pending(const void *a, const void *b)
 {
@@ -231,61 +227,21 @@ static void fill_site(struct ka_gsite *gs, struct pending *p, Dwarf_Die *cu,
 	(void)cu;
 }
 
-/* DWARF address of each site: its section's address (as libdwfl laid out
- * a relocatable file) plus the offset. */
-static bool site_addrs(Elf *delf, struct ka_elf *e, struct ka_gsite *sites,
-		       size_t n, struct pending *p)
-{
-	size_t dshstr, nscn;
-	if (elf_getshdrstrndx(delf, &dshstr) != 0 ||
-	    elf_getshdrnum(delf, &nscn) != 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		p[i] = (struct pending){ .idx = i, .addr = UINT64_MAX };
-		const char *want = ka_elf_section_name(
-			e, elf_getscn(e->elf, sites[i].scn));
-		Elf_Scn *scn = elf_getscn(delf, sites[i].scn);
-		GElf_Shdr sh;
-		const char *nm;
-		if (!want || !scn || !gelf_getshdr(scn, &sh) ||
-		    !(nm = elf_strptr(delf, dshstr, sh.sh_name)) ||
-		    strcmp(nm, want) != 0) {
-			scn = NULL;
-			while ((scn = elf_nextscn(delf, scn)))
-				if (gelf_getshdr(scn, &sh) &&
-				    (nm = elf_strptr(delf, dshstr, sh.sh_name)) &&
-				    strcmp(nm, want ? want : "") == 0)
-					break;
-		}
-		if (scn)
-			p[i].addr = sh.sh_addr + sites[i].offset;
-	}
-	return true;
-}
-
-int ka_inlines_attribute(struct ka_elf *e, const char *dbgfile,
-			 struct ka_gsite *sites, size_t n)
+int ka_inlines_attribute(struct ka_dwarf *d, struct ka_gsite *sites,
+			 size_t n)
 {
 	if (!n)
 		return 0;
-	const char *path = dbgfile ? dbgfile : e->path;
-	Dwfl *dwfl = dwfl_begin(&callbacks);
-	if (!dwfl)
-		return -ENOMEM;
-	int err = -ENOENT;
-	Dwfl_Module *mod = dwfl_report_offline(dwfl, path, path, -1);
-	dwfl_report_end(dwfl, NULL, NULL);
-	Dwarf_Addr bias = 0, ebias;
-	Dwarf *dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
-	Elf *delf = mod ? dwfl_module_getelf(mod, &ebias) : NULL;
+	if (!d)
+		return -ENOENT;
+	Dwarf *dw = ka_dwarf_handle(d);
 	struct walk w = { .n = n };
 	w.p = xcalloc(n, sizeof(*w.p));
 	w.touched = xcalloc(n, sizeof(*w.touched));
-	if (!dw || !delf || !site_addrs(delf, e, sites, n, w.p))
-		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (w.p[i].addr != UINT64_MAX)
-			w.p[i].addr -= bias;
+		w.p[i] = (struct pending){
+			.idx = i,
+			.addr = ka_dwarf_addr(d, sites[i].scn, sites[i].offset) };
 	qsort(w.p, n, sizeof(*w.p), cmp_pending);
 
 	Dwarf_Off off = 0, next;
@@ -311,12 +267,9 @@ int ka_inlines_attribute(struct ka_elf *e, const char *dbgfile,
 		}
 		off = next;
 	}
-	err = 0;
-out:
 	free(w.p);
 	free(w.touched);
-	dwfl_end(dwfl);
-	return err;
+	return 0;
 }
 
 void ka_gsites_free(struct ka_gsite *v, size_t n)

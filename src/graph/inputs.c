@@ -97,7 +97,11 @@ static char *module_owner(const char *path)
 {
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
-	return xstrndup(b, strcspn(b, "."));
+	char *n = xstrndup(b, strcspn(b, "."));
+	for (char *p = n; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return n;
 }
 
 static void read_module_exports(struct ka_run *run, const struct strvec *mods)

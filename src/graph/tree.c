@@ -307,6 +307,14 @@ static void process(struct shared *sh, const struct job *j)
 			   &c.diags) < 0)
 		goto close;
 
+	char *dbg = ka_debug_file_for(j->path, sh->o->debug_root);
+	struct ka_dwarf *dw = ka_dwarf_open(&e, dbg);
+	free(dbg);
+	c.g.dw = dw;
+	if (sh->o->explain)
+		for (uint32_t i = 0; i < c.g.n_nodes; i++)
+			ka_graph_augment(&c.g, i);
+
 	struct ka_wrapper *w = NULL;
 	size_t n_w = 0, cap = 0;
 	if (sh->o->checks)
@@ -321,11 +329,9 @@ static void process(struct shared *sh, const struct job *j)
 		    wanted_target(&c, &c.g.edges[i]))
 			want_site(&c, i, &cap);
 
-	char *dbg = ka_debug_file_for(j->path, sh->o->debug_root);
-	if (c.n_sites && ka_inlines_attribute(&e, dbg, c.sites, c.n_sites) < 0)
+	if (c.n_sites && ka_inlines_attribute(dw, c.sites, c.n_sites) < 0)
 		ka_diag_add(&c.diags, false, j->path, 0,
 			    "no debug info: header inlines not attributed");
-	free(dbg);
 
 	struct ka_findings local = { 0 };
 	uint64_t *sizes = xcalloc(n_w + 1, sizeof(*sizes));
@@ -358,6 +364,7 @@ static void process(struct shared *sh, const struct job *j)
 	ka_gsites_free(c.sites, c.n_sites);
 	free(c.site_of_edge);
 	ka_graph_free(&c.g);
+	ka_dwarf_close(dw);
 close:
 	ka_elf_close(&e);
 merge:

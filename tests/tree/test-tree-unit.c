@@ -1,0 +1,193 @@
+/* Unit tests for the tree side: waivers, export-mismatch, ranking, dot. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ksymaudit/emit.h"
+#include "ksymaudit/graph.h"
+
+static char *write_tmp(const char *text)
+{
+	char *path = xstrdup("/tmp/ka-waivers-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+START_TEST(test_tree_waivers_parse)
+{
+	struct ka_rules r = { 0 };
+	struct ka_diags d = { 0 };
+	char *p = write_tmp("# comment\n\n"
+			    "export-wrapper foo_* -- reviewed in 2018\n"
+			    "inline-exposure put_page include/linux/mm.h -- fixed upstream\n"
+			    "export-wrapper bar\n"
+			    "export-wrapper bar --   \n"
+			    "a b c d -- too many\n");
+	ck_assert_int_eq(ka_waivers_load(p, &r, &d), 0);
+	ck_assert_uint_eq(r.n_waivers, 2);
+	ck_assert_str_eq(r.waivers[0].check, "export-wrapper");
+	ck_assert_str_eq(r.waivers[0].subject, "foo_*");
+	ck_assert_ptr_null(r.waivers[0].where);
+	ck_assert_str_eq(r.waivers[0].reason, "reviewed in 2018");
+	ck_assert_uint_eq(r.waivers[0].line, 3);
+	ck_assert_str_eq(r.waivers[1].where, "include/linux/mm.h");
+	ck_assert_uint_eq(d.n, 3); /* no reason, empty reason, extra field */
+	ck_assert_uint_eq(d.v[0].line, 5);
+	ck_assert(!d.v[0].fatal);
+	unlink(p);
+	free(p);
+	ka_diags_free(&d);
+	ka_rules_free(&r);
+}
+END_TEST
+
+START_TEST(test_tree_waivers_missing_file)
+{
+	struct ka_rules r = { 0 };
+	struct ka_diags d = { 0 };
+	ck_assert_int_lt(ka_waivers_load("/nonexistent/waivers", &r, &d), 0);
+	ck_assert(ka_diags_have_fatal(&d));
+	ka_diags_free(&d);
+	ka_rules_free(&r);
+}
+END_TEST
+
+START_TEST(test_tree_waivers_apply)
+{
+	struct ka_rules r = { 0 };
+	struct ka_diags d = { 0 };
+	struct ka_findings f = { 0 };
+	char *p = write_tmp("export-wrapper foo_* vmlinux -- a\n"
+			    "export-wrapper foo_* mod_x -- b\n"
+			    "inline-exposure put_* include/* -- c\n"
+			    "gpl-only-use x -- d\n");
+	ck_assert_int_eq(ka_waivers_load(p, &r, &d), 0);
+	strvec_push(&r.active_checks, "export-wrapper");
+	strvec_push(&r.active_checks, "inline-exposure");
+	ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, "vmlinux", "a.c",
+		       "foo_bar", "m");
+	ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, "vmlinux", "a.c",
+		       "baz", "m");
+	ka_finding_add(&f, "inline-exposure", KA_SEV_WARNING, NULL,
+		       "include/linux/mm.h", "put_page", "m");
+	ka_waivers_apply(&r, &f);
+	ck_assert_str_eq(f.v[0].waived_by, "a");
+	ck_assert_ptr_null(f.v[1].waived_by);
+	ck_assert_str_eq(f.v[2].waived_by, "c");
+	/* The mod_x one is unused; the gpl-only-use one did not run. */
+	ck_assert_uint_eq(f.n, 4);
+	ck_assert_str_eq(f.v[3].check, "waiver-unused");
+	ck_assert_uint_eq(f.v[3].line, 2);
+	ck_assert_str_eq(f.v[3].symbol, "foo_*");
+	unlink(p);
+	free(p);
+	strvec_free(&r.active_checks);
+	ka_findings_free(&f);
+	ka_diags_free(&d);
+	ka_rules_free(&r);
+}
+END_TEST
+
+static void add_export(struct ka_run *run, const char *name, const char *owner,
+		       enum ka_export_type t, enum ka_export_source src,
+		       const char *origin, unsigned line)
+{
+	struct ka_export *e = xcalloc(1, sizeof(*e));
+	e->name = xstrdup(name);
+	e->owner = xstrdup(owner);
+	e->type = t;
+	e->source = src;
+	e->origin = xstrdup(origin);
+	e->origin_line = line;
+	ka_exportdb_add(&run->exports, e);
+}
+
+START_TEST(test_tree_export_mismatch)
+{
+	struct ka_run run;
+	ka_run_init(&run, "tree");
+	add_export(&run, "a", "vmlinux", KA_EXPORT_GPL, KA_SRC_SYMVERS, "S", 1);
+	add_export(&run, "b", "drivers/x/foo", KA_EXPORT_PLAIN, KA_SRC_SYMVERS, "S", 2);
+	add_export(&run, "c", "vmlinux", KA_EXPORT_PLAIN, KA_SRC_SYMVERS, "S", 3);
+	add_export(&run, "c", "fs/bar", KA_EXPORT_PLAIN, KA_SRC_SYMVERS, "S", 4);
+	add_export(&run, "a", "vmlinux", KA_EXPORT_PLAIN, KA_SRC_ELF, "vmlinux", 0);
+	add_export(&run, "b", "foo", KA_EXPORT_PLAIN, KA_SRC_ELF, "foo.ko", 0);
+	ka_check_export_mismatch(&run);
+	ck_assert_uint_eq(run.findings.n, 2);
+	ck_assert_str_eq(run.findings.v[0].symbol, "c");
+	ck_assert_uint_eq(run.findings.v[0].line, 4);
+	ck_assert_str_eq(run.findings.v[1].symbol, "a");
+	ck_assert_uint_eq(run.findings.v[1].line, 1);
+	ck_assert_int_eq(run.findings.v[1].severity, KA_SEV_ERROR);
+	ka_run_free(&run);
+}
+END_TEST
+
+START_TEST(test_tree_rank)
+{
+	struct ka_findings f = { 0 };
+	struct ka_finding *x;
+	x = ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, NULL, "f", "deep", "m");
+	ka_finding_add_step(x, "h", KA_REF_CALL);
+	ka_finding_add_step(x, "g", KA_REF_CALL);
+	x = ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, NULL, "f", "big", "m");
+	ka_finding_add_step(x, "g", KA_REF_CALL);
+	x = ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, NULL, "f", "small", "m");
+	ka_finding_add_step(x, "g", KA_REF_CALL);
+	uint64_t sizes[] = { 4, 400, 8 };
+	ka_export_wrappers_rank(&f, sizes);
+	ck_assert_uint_eq(f.v[2].rank, 1); /* one step, 8 bytes */
+	ck_assert_uint_eq(f.v[1].rank, 2); /* one step, 400 bytes */
+	ck_assert_uint_eq(f.v[0].rank, 3); /* two steps */
+	ka_findings_free(&f);
+}
+END_TEST
+
+START_TEST(test_tree_dot)
+{
+	struct ka_run run;
+	char *buf = NULL;
+	size_t len = 0;
+	ka_run_init(&run, "explain");
+	run.explain_symbol = "gpl_\"core";
+	struct ka_finding *x = ka_finding_add(&run.findings, "explain-export",
+					      KA_SEV_NOTE, "vmlinux", "core.c",
+					      "wrapper_deep", "m");
+	x->line = 35;
+	ka_finding_add_step(x, "helper", KA_REF_CALL);
+	ka_finding_add_step(x, "gpl_\"core", KA_REF_DATA);
+	FILE *out = open_memstream(&buf, &len);
+	struct ka_emit_opts o = { 0 };
+	ck_assert_int_eq(ka_emit_dot.emit(out, &run, &o), 0);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(buf, "digraph ksymaudit {"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"wrapper_deep\" -> \"helper\" [label=\"call\"];"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"helper\" -> \"gpl_\\\"core\" [label=\"data\"];"));
+	ck_assert_ptr_nonnull(strstr(buf, "label=\"wrapper_deep\\ncore.c:35\""));
+	ck_assert_ptr_nonnull(strstr(buf, "}\n"));
+	free(buf);
+	ka_run_free(&run);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tree");
+	TCase *tc = tcase_create("tree");
+	tcase_add_test(tc, test_tree_waivers_parse);
+	tcase_add_test(tc, test_tree_waivers_missing_file);
+	tcase_add_test(tc, test_tree_waivers_apply);
+	tcase_add_test(tc, test_tree_export_mismatch);
+	tcase_add_test(tc, test_tree_rank);
+	tcase_add_test(tc, test_tree_dot);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# ksymaudit tree and explain on a mini kernel compiled here: a vmlinux
+# linked with --emit-relocs from core.c and user.c, and two modules, all
+# with header inlines from include/linux/mini.h. Exact findings for each
+# check, for waivers (one unused), the depth bound and explain.
+# Usage: test-tree.sh KSYMAUDIT SRC_DIR FIXTURE_SRC_DIR RULES_DIR
+set -eu
+export LC_ALL=C
+bin=$(realpath "$1") src=$(realpath "$2") fxsrc=$(realpath "$3") rules=$(realpath "$4")
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+fail=0
+
+# The mini kernel: PREL32 export tables as 4.19+ x86-64 kernels have them.
+cflags="-O2 -g -DKA_ENC_PREL32 -fno-pic -fno-asynchronous-unwind-tables -I$fxsrc -Iinclude"
+(cd "$src" && for f in core user mod-a mod-b; do
+	# shellcheck disable=SC2086
+	gcc $cflags -c "$f.c" -o "$tmp/$f.o"
+done)
+ld --emit-relocs -e 0 -T "$fxsrc/vmlinux.lds" -o "$tmp/vmlinux" "$tmp/core.o" "$tmp/user.o"
+mkdir "$tmp/mods"
+ld -r -T "$fxsrc/module.lds" -o "$tmp/mods/mod-a.ko" "$tmp/mod-a.o"
+ld -r -T "$fxsrc/module.lds" -o "$tmp/mods/mod-b.ko" "$tmp/mod-b.o"
+cd "$tmp"
+
+# run NAME WANT_STATUS ARGS...: compares the findings with expected-NAME.txt
+run() {
+	name=$1 want=$2
+	shift 2
+	status=0
+	"$bin" "$@" -r "$rules" -j >"$tmp/$name.json" 2>"$tmp/$name.err" || status=$?
+	python3 "$here/findings.py" <"$tmp/$name.json" >"$tmp/$name.txt" || {
+		echo "FAIL $name: bad JSON"; cat "$tmp/$name.err"; fail=1; return; }
+	if ! diff -u "$here/expected-$name.txt" "$tmp/$name.txt"; then
+		echo "FAIL $name: findings differ"; cat "$tmp/$name.err"; fail=1
+	fi
+	[ "$status" = "$want" ] || { echo "FAIL $name: exit $status, expected $want"; fail=1; }
+}
+
+kernel="--vmlinux vmlinux -m mods --debug-root /nonexistent"
+# shellcheck disable=SC2086
+run tree 0 tree $kernel
+# shellcheck disable=SC2086
+run tree-depth4 1 tree $kernel --max-depth 4 --fail-on warning
+# shellcheck disable=SC2086
+run tree-waivers 1 tree $kernel -w "$src/waivers" --fail-on warning
+# Waived findings do not fail the run: only waived and waiver-unused ones.
+printf 'export-wrapper * -- all reviewed\ninline-exposure * include/* -- all reviewed\n' >all.waivers
+# shellcheck disable=SC2086
+run tree-allwaived 0 tree $kernel -w all.waivers --fail-on warning
+# export-mismatch: a license that differs from the ELF table, and a
+# symbol exported by two owners.
+printf '0x00000000\tplain_func\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x00000000\twrapper_direct\tvmlinux\tEXPORT_SYMBOL\t\n0x00000000\twrapper_direct\tmod-b\tEXPORT_SYMBOL\t\n' >Module.symvers
+# shellcheck disable=SC2086
+run tree-mismatch 1 tree $kernel -s Module.symvers --fail-on error
+# shellcheck disable=SC2086
+run explain 0 explain $kernel gpl_core
+
+# Without debug info the graph still stands; inlines need DWARF.
+strip -g -o vmlinux.nodebug vmlinux
+status=0
+"$bin" tree --vmlinux vmlinux.nodebug -r "$rules" -j >nodebug.json 2>nodebug.err || status=$?
+python3 "$here/findings.py" <nodebug.json >nodebug.txt
+grep -q "^export-wrapper warning vmlinux wrapper_data" nodebug.txt ||
+	{ echo "FAIL nodebug: wrapper_data missing"; cat nodebug.txt; fail=1; }
+if grep -q "^inline-exposure" nodebug.txt; then
+	echo "FAIL nodebug: inline-exposure without DWARF"; fail=1
+fi
+
+# Bad input: a missing image is an input error (exit 2), and so is a
+# malformed waiver's file missing.
+status=0
+"$bin" tree --vmlinux "$tmp/missing" -r "$rules" >/dev/null 2>err.txt || status=$?
+[ "$status" = 2 ] || { echo "FAIL missing vmlinux: exit $status"; fail=1; }
+grep -q "ksymaudit: .*missing" err.txt || { echo "FAIL missing vmlinux message"; cat err.txt; fail=1; }
+status=0
+"$bin" explain -r "$rules" >/dev/null 2>&1 || status=$?
+[ "$status" = 2 ] || { echo "FAIL explain without symbol: exit $status"; fail=1; }
+
+[ "$fail" = 0 ] && echo "tree fixtures: all passed"
+exit "$fail"
