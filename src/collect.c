@@ -118,8 +118,10 @@ static void walk(struct ka_run *run, const char *dir)
 	}
 	closedir(d);
 
-	qsort(files.v, files.n, sizeof(*files.v), cmp_str);
-	qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_str);
+	if (files.n)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
+	if (dirs.n)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_str);
 	for (size_t i = 0; i < files.n; i++)
 		load_one(run, files.v[i]);
 	for (size_t i = 0; i < dirs.n; i++)

@@ -22,6 +22,7 @@ static char *tmp(const char *name)
 	return xasprintf("%s/%s", tmpdir, name);
 }
 
+static void sh(const char *fmt, ...) KA_PRINTF(1, 2);
 static void sh(const char *fmt, ...)
 {
 	va_list ap;
