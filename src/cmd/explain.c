@@ -58,11 +58,22 @@ static char *steps_text(const struct ka_explain_path *p)
 static void report(struct ka_run *run, const struct ka_tree_result *res,
 		   const char *sym)
 {
+	struct hashmap seen = { 0 };
+	struct strvec keys = { 0 };
 	for (size_t i = 0; i < res->n_paths; i++) {
 		const struct ka_explain_path *p = &res->paths[i];
 		const struct ka_export *x = ka_exportdb_find(&run->exports,
 							     p->steps[0].symbol);
 		char *chain = steps_text(p);
+		/* The same path through different sites is listed once. */
+		char *key = xasprintf("%s\t%s", p->object, chain);
+		if (hashmap_get(&seen, key)) {
+			free(key);
+			free(chain);
+			continue;
+		}
+		strvec_push_owned(&keys, key);
+		hashmap_put(&seen, key, key);
 		struct ka_finding *f = ka_finding_add(
 			&run->findings, "explain-export", KA_SEV_NOTE,
 			x && x->owner ? x->owner : NULL, p->object,
@@ -73,6 +84,8 @@ static void report(struct ka_run *run, const struct ka_tree_result *res,
 		for (size_t k = 1; k < p->n_steps; k++)
 			ka_finding_add_step(f, p->steps[k].symbol, p->steps[k].kind);
 	}
+	hashmap_free(&seen);
+	strvec_free(&keys);
 	for (size_t i = 0; i < res->n_uses; i++) {
 		const struct ka_inline_use *u = res->uses[i];
 		if (!strvec_contains(&u->gpl_symbols, sym))

@@ -11,6 +11,9 @@ bool ka_graph_export_gpl(const struct ka_export *x)
 }
 
 struct symtab {
+	/* A linked kernel keeps __jump_table inside .data, between these. */
+	size_t jt_scn;
+	uint64_t jt_start, jt_stop;
 	Elf_Data *data;
 	size_t n, strndx;
 	uint64_t *scn_addr; /* per section: sh_addr when linked, else 0 */
@@ -65,7 +68,7 @@ static int cmp_node(const void *a, const void *b)
 }
 
 static void read_nodes(struct ka_graph *g, struct ka_elf *e,
-		       const struct symtab *st)
+		       struct symtab *st)
 {
 	size_t cap = 0;
 	for (size_t i = 1; i < st->n; i++) {
@@ -73,6 +76,17 @@ static void read_nodes(struct ka_graph *g, struct ka_elf *e,
 		if (!gelf_getsym(st->data, (int)i, &s))
 			continue;
 		int t = GELF_ST_TYPE(s.st_info), b = GELF_ST_BIND(s.st_info);
+		if (t == STT_NOTYPE && st->linked && s.st_shndx < st->nscn &&
+		    s.st_shndx != SHN_UNDEF) {
+			const char *nm = elf_strptr(e->elf, st->strndx, s.st_name);
+			uint64_t off = s.st_value - st->scn_addr[s.st_shndx];
+			if (nm && strcmp(nm, "__start___jump_table") == 0) {
+				st->jt_scn = s.st_shndx;
+				st->jt_start = off;
+			} else if (nm && strcmp(nm, "__stop___jump_table") == 0) {
+				st->jt_stop = off;
+			}
+		}
 		if ((t != STT_FUNC && t != STT_OBJECT) ||
 		    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
 		    s.st_shndx >= st->nscn)
@@ -215,6 +229,45 @@ static void add_edge(struct ka_graph *g, const struct symtab *st,
 	g->edges[g->n_edges++] = ed;
 }
 
+/*
+ * x86-64 vmlinux: the jump table is part of .data, so refs.c sees its
+ * entries as data. struct jump_entry is {s32 code, s32 target, long key}
+ * (arch/x86/include/asm/jump_label.h): a key reference at +8 is a static
+ * key tested at the code address the entry's +0 field points to.
+ */
+static void linked_jump_table(struct ka_graph *g, const struct symtab *st,
+			      struct ka_refs *refs)
+{
+	if (!st->jt_scn || st->jt_stop <= st->jt_start ||
+	    g->elf->ehdr.e_machine != EM_X86_64)
+		return;
+	size_t n = (size_t)(st->jt_stop - st->jt_start) / 16 + 1;
+	struct { size_t scn; uint64_t off; } *code = xcalloc(n, sizeof(*code));
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < refs->n; i++) {
+			struct ka_ref *r = &refs->v[i];
+			if (r->from_scn != st->jt_scn || r->from_offset < st->jt_start ||
+			    r->from_offset >= st->jt_stop)
+				continue;
+			uint64_t rel = r->from_offset - st->jt_start;
+			size_t ent = (size_t)(rel / 16);
+			GElf_Sym s;
+			if (pass == 0 && rel % 16 == 0 &&
+			    gelf_getsym(st->data, (int)r->sym_index, &s) &&
+			    s.st_shndx < st->nscn && s.st_shndx != SHN_UNDEF) {
+				code[ent].scn = s.st_shndx;
+				code[ent].off = s.st_value - st->scn_addr[s.st_shndx] +
+						(uint64_t)r->addend;
+			} else if (pass == 1 && rel % 16 == 8 && code[ent].scn) {
+				r->kind = KA_REF_STATIC_KEY;
+				r->scn = code[ent].scn;
+				r->offset = code[ent].off;
+				r->addr = st->scn_addr[r->scn] + r->offset;
+			}
+		}
+	free(code);
+}
+
 int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 		   const struct ka_exportdb *db, const char *extra,
 		   struct ka_diags *diags)
@@ -237,6 +290,7 @@ int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 		symtab_close(&st);
 		return n;
 	}
+	linked_jump_table(g, &st, &refs);
 	for (size_t i = 0; i < refs.n; i++)
 		add_edge(g, &st, &refs.v[i], &g->cap_edges);
 	ka_refs_free(&refs);

@@ -75,10 +75,14 @@ char *ka_debug_file_for(const char *path, const char *debug_root)
 	return NULL;
 }
 
+/* References whose sites are attributed: to GPL-only exports for the
+ * checks, to the symbol explain asks about. */
 static bool wanted_target(const struct filectx *c, const struct ka_gedge *e)
 {
 	const char *x = c->sh->o->explain;
-	return ka_graph_export_gpl(e->export) || (x && strcmp(e->name, x) == 0);
+	if (x && strcmp(e->name, x) == 0)
+		return true;
+	return c->sh->o->checks && ka_graph_export_gpl(e->export);
 }
 
 static void want_site(struct filectx *c, size_t edge, size_t *cap)
@@ -163,7 +167,8 @@ static void gather_inlines(struct filectx *c)
 				use_get(res, f->function, f->decl_file, f->decl_line);
 			if (!strvec_contains(&u->gpl_symbols, e->name))
 				strvec_push(&u->gpl_symbols, e->name);
-			for (size_t j = 0; j < k; j++)
+			/* Inner inlines from the outside in, as first seen. */
+			for (size_t j = k; j-- > 0;)
 				if (strcmp(s->chain[j].function, f->function) &&
 				    !strvec_contains(&u->inner, s->chain[j].function))
 					strvec_push(&u->inner, s->chain[j].function);
@@ -179,7 +184,7 @@ static void gather_inlines(struct filectx *c)
 							  gs->outer_decl_line);
 			if (!strvec_contains(&u->gpl_symbols, e->name))
 				strvec_push(&u->gpl_symbols, e->name);
-			for (size_t j = 0; j < s->n_chain; j++)
+			for (size_t j = s->n_chain; j-- > 0;)
 				if (!strvec_contains(&u->inner, s->chain[j].function))
 					strvec_push(&u->inner, s->chain[j].function);
 			if (!u->example_file) {
@@ -443,7 +448,6 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		qsort(res->uses, res->n_uses, sizeof(*res->uses), cmp_use);
 	for (size_t i = 0; i < res->n_uses; i++) {
 		strvec_sort_unique(&res->uses[i]->gpl_symbols);
-		strvec_sort_unique(&res->uses[i]->inner);
 	}
 	if (o->checks) {
 		ka_check_inline_exposure(run, res);
