@@ -106,7 +106,8 @@ static void index_cus(struct ka_dwarf *d)
 		off = next;
 	}
 	d->funcs = xcalloc(d->n_cus + 1, sizeof(*d->funcs));
-	qsort(d->ranges, d->n_ranges, sizeof(*d->ranges), cmp_range);
+	if (d->n_ranges)
+		qsort(d->ranges, d->n_ranges, sizeof(*d->ranges), cmp_range);
 }
 
 struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const char *dbgfile)
@@ -198,7 +199,8 @@ static void build_funcs(struct ka_dwarf *d, size_t ci)
 			f->v[f->n++] = (struct cu_func){ lo, dwarf_dieoffset(&child) };
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
-	qsort(f->v, f->n, sizeof(*f->v), cmp_func);
+	if (f->n)
+		qsort(f->v, f->n, sizeof(*f->v), cmp_func);
 }
 
 /* The subprogram DIE with a range that starts at addr. */

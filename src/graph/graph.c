@@ -107,7 +107,8 @@ static void read_nodes(struct ka_graph *g, struct ka_elf *e,
 		if (n->global)
 			n->export = ka_exportdb_find(g->db, name);
 	}
-	qsort(g->nodes, g->n_nodes, sizeof(*g->nodes), cmp_node);
+	if (g->n_nodes)
+		qsort(g->nodes, g->n_nodes, sizeof(*g->nodes), cmp_node);
 	/* Drop aliases at the same address: the first (global) one stays. */
 	size_t w = 0;
 	for (size_t i = 0; i < g->n_nodes; i++) {
@@ -296,7 +297,8 @@ int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 	ka_refs_free(&refs);
 	symtab_close(&st);
 
-	qsort(g->edges, g->n_edges, sizeof(*g->edges), cmp_edge);
+	if (g->n_edges)
+		qsort(g->edges, g->n_edges, sizeof(*g->edges), cmp_edge);
 	for (size_t i = 0; i < g->n_edges; i++) {
 		uint32_t f = g->edges[i].from;
 		if (f == KA_GNODE_NONE)
