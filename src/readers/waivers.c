@@ -2,10 +2,10 @@
  * Waivers: reviewed exceptions, read from rules files (ksymaudit-rules(5),
  * WAIVERS), applied to the findings of a run. One waiver a line:
  *
- *   CHECK  SUBJECT  [WHERE]  -- REASON
+ *   CHECK-ID  SUBJECT  [where=PATTERN]  reason="TEXT"
  *
- * SUBJECT (symbol or inline) and WHERE (module name or path) are fnmatch
- * patterns; the reason after "--" is mandatory.
+ * SUBJECT (symbol or inline) and PATTERN (module name or path) are fnmatch
+ * patterns; the reason is mandatory.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -46,34 +46,43 @@ static char *trim(char *s)
 
 static bool parse_line(char *line, struct ka_waiver *w, const char **why)
 {
-	char *sep = strstr(line, " --");
-	if (!sep)
-		sep = strstr(line, "\t--");
-	if (!sep) {
-		*why = "no reason: a waiver needs '-- REASON'";
+	char *r = strstr(line, "reason=\"");
+	char *end = r ? strrchr(r + 8, '"') : NULL;
+	if (!r || !end) {
+		*why = "no reason: a waiver needs reason=\"TEXT\"";
 		return false;
 	}
-	*sep = '\0';
-	char *reason = trim(sep + 3);
+	*end = '\0';
+	char *reason = trim(r + 8);
 	if (!*reason) {
-		*why = "empty reason after '--'";
+		*why = "empty reason";
 		return false;
 	}
+	if (*trim(end + 1)) {
+		*why = "text after the reason";
+		return false;
+	}
+	*r = '\0';
 	char *p = line;
 	char *check = next_field(&p), *subject = next_field(&p);
 	char *where = next_field(&p), *extra = next_field(&p);
 	if (!check || !subject) {
-		*why = "expected CHECK SUBJECT [WHERE] -- REASON";
+		*why = "expected CHECK-ID SUBJECT [where=PATTERN] reason=\"TEXT\"";
 		return false;
 	}
-	if (extra) {
-		*why = "too many fields before '--'";
+	if (where && !str_starts(where, "where=")) {
+		*why = "expected where=PATTERN or reason=\"TEXT\" after the subject";
+		return false;
+	}
+	if (extra || (where && !where[6])) {
+		*why = extra ? "too many fields before the reason"
+			     : "empty where= pattern";
 		return false;
 	}
 	*w = (struct ka_waiver){
 		.check = xstrdup(check),
 		.subject = xstrdup(subject),
-		.where = where ? xstrdup(where) : NULL,
+		.where = where ? xstrdup(where + 6) : NULL,
 		.reason = xstrdup(reason),
 	};
 	return true;

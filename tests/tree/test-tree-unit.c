@@ -22,11 +22,12 @@ START_TEST(test_tree_waivers_parse)
 	struct ka_rules r = { 0 };
 	struct ka_diags d = { 0 };
 	char *p = write_tmp("# comment\n\n"
-			    "export-wrapper foo_* -- reviewed in 2018\n"
-			    "inline-exposure put_page include/linux/mm.h -- fixed upstream\n"
+			    "export-wrapper foo_* reason=\"reviewed in 2018\"\n"
+			    "inline-exposure put_page where=include/linux/mm.h reason=\"fixed \\\"upstream\\\"\"\n"
 			    "export-wrapper bar\n"
-			    "export-wrapper bar --   \n"
-			    "a b c d -- too many\n");
+			    "export-wrapper bar reason=\"  \"\n"
+			    "a b c reason=\"too many\"\n"
+			    "a b module=x reason=\"not where=\"\n");
 	ck_assert_int_eq(ka_waivers_load(p, &r, &d), 0);
 	ck_assert_uint_eq(r.n_waivers, 2);
 	ck_assert_str_eq(r.waivers[0].check, "export-wrapper");
@@ -35,7 +36,9 @@ START_TEST(test_tree_waivers_parse)
 	ck_assert_str_eq(r.waivers[0].reason, "reviewed in 2018");
 	ck_assert_uint_eq(r.waivers[0].line, 3);
 	ck_assert_str_eq(r.waivers[1].where, "include/linux/mm.h");
-	ck_assert_uint_eq(d.n, 3); /* no reason, empty reason, extra field */
+	ck_assert_str_eq(r.waivers[1].reason, "fixed \\\"upstream\\\"");
+	/* no reason, empty reason, extra field, unknown key */
+	ck_assert_uint_eq(d.n, 4);
 	ck_assert_uint_eq(d.v[0].line, 5);
 	ck_assert(!d.v[0].fatal);
 	unlink(p);
@@ -61,10 +64,10 @@ START_TEST(test_tree_waivers_apply)
 	struct ka_rules r = { 0 };
 	struct ka_diags d = { 0 };
 	struct ka_findings f = { 0 };
-	char *p = write_tmp("export-wrapper foo_* vmlinux -- a\n"
-			    "export-wrapper foo_* mod_x -- b\n"
-			    "inline-exposure put_* include/* -- c\n"
-			    "gpl-only-use x -- d\n");
+	char *p = write_tmp("export-wrapper foo_* where=vmlinux reason=\"a\"\n"
+			    "export-wrapper foo_* where=mod_x reason=\"b\"\n"
+			    "inline-exposure put_* where=include/* reason=\"c\"\n"
+			    "gpl-only-use x reason=\"d\"\n");
 	ck_assert_int_eq(ka_waivers_load(p, &r, &d), 0);
 	strvec_push(&r.active_checks, "export-wrapper");
 	strvec_push(&r.active_checks, "inline-exposure");

@@ -46,7 +46,7 @@ run tree-depth4 1 tree $kernel --max-depth 4 --fail-on warning
 # shellcheck disable=SC2086
 run tree-waivers 1 tree $kernel -w "$src/waivers" --fail-on warning
 # Waived findings do not fail the run: only waived and waiver-unused ones.
-printf 'export-wrapper * -- all reviewed\ninline-exposure * include/* -- all reviewed\n' >all.waivers
+printf 'export-wrapper * reason="all reviewed"\ninline-exposure * where=include/* reason="all reviewed"\n' >all.waivers
 # shellcheck disable=SC2086
 run tree-allwaived 0 tree $kernel -w all.waivers --fail-on warning
 # export-mismatch: a license that differs from the ELF table, and a
