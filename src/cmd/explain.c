@@ -41,6 +41,14 @@ static void help(FILE *out)
 	      out);
 }
 
+static void progress(unsigned done, unsigned total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\rksymaudit: explain: %u/%u files", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
 static char *steps_text(const struct ka_explain_path *p)
 {
 	char *s = xstrdup(p->steps[0].symbol);
@@ -157,6 +165,9 @@ static int do_explain(int argc, char *argv[])
 		goto finish;
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)
 		goto finish;
+	run.progress = isatty(STDERR_FILENO);
+	if (run.progress)
+		topts.progress = progress;
 	ka_tree_run(&run, &topts, &res);
 	have_res = true;
 	report(&run, &res, topts.explain);
