@@ -68,6 +68,21 @@ if grep -q "^inline-exposure" nodebug.txt; then
 	echo "FAIL nodebug: inline-exposure without DWARF"; fail=1
 fi
 
+# A stripped module finds its DWARF in Debian's layout under --debug-root.
+mkdir -p root/lib/modules/1.0/kernel dbg/lib/modules/1.0/kernel
+strip -g -o root/lib/modules/1.0/kernel/mod-a.ko mods/mod-a.ko
+cp mods/mod-a.ko dbg/lib/modules/1.0/kernel/mod-a.ko
+"$bin" tree --vmlinux vmlinux -m root --debug-root "$tmp/dbg" -r "$rules" -j \
+	>split.json 2>split.err || true
+python3 "$here/findings.py" <split.json >split.txt
+grep -q "^inline-exposure warning - mini_get include/linux/mini.h:10 count=2$" split.txt ||
+	{ echo "FAIL split debug info: mini_get instance in mod-a not found"; cat split.txt split.err; fail=1; }
+"$bin" tree --vmlinux vmlinux -m root --debug-root /nonexistent -r "$rules" -j \
+	>nodbg.json 2>nodbg.err || true
+python3 "$here/findings.py" <nodbg.json >nodbg.txt
+grep -q "^inline-exposure warning - mini_get include/linux/mini.h:10 count=1$" nodbg.txt ||
+	{ echo "FAIL stripped module without debug root"; cat nodbg.txt; fail=1; }
+
 # Bad input: a missing image is an input error (exit 2), and so is a
 # malformed waiver's file missing.
 status=0
