@@ -5,7 +5,6 @@
  * consumer reads them (relocatable modules get their DWARF relocated).
  * Arguments are files or directories (searched for *.ko and vmlinux*).
  */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>

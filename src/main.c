@@ -8,8 +8,8 @@
 
 static const struct ka_command *const commands[] = {
 	&ka_cmd_check,
-	/* WIRE: &ka_cmd_tree, */
-	/* WIRE: &ka_cmd_explain, */
+	&ka_cmd_tree,
+	&ka_cmd_explain,
 };
 
 static void help(FILE *out)

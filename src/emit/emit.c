@@ -7,6 +7,7 @@ static const struct ka_emitter *const emitters[] = {
 	&ka_emit_text,
 	&ka_emit_json,
 	&ka_emit_sarif,
+	&ka_emit_dot,
 };
 
 const struct ka_emitter *ka_emitter_find(const char *name)

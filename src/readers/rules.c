@@ -117,6 +117,7 @@ void ka_rules_free(struct ka_rules *r)
 	free(r->dir);
 	strvec_free(&r->gpl_licenses);
 	strvec_free(&r->header_globs);
+	strvec_free(&r->active_checks);
 	for (size_t i = 0; i < r->n_waivers; i++) {
 		struct ka_waiver *w = &r->waivers[i];
 		free(w->check);
