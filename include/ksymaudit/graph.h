@@ -281,6 +281,17 @@ int ka_tree_cli_opt(struct ka_tree_cli *cli, struct ka_run *run, int opt,
 		    const char *arg);
 void ka_tree_cli_free(struct ka_tree_cli *cli);
 /*
+ * Parses the command line of tree or explain (cmd names it in messages):
+ * kernel-side options into cli, output options into o. Returns -1 when the
+ * command goes on (optind is at the first operand), else the exit status to
+ * return at once (help printed, or a usage error reported).
+ */
+int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
+		      void (*help)(FILE *out), struct ka_tree_cli *cli,
+		      struct ka_run *run, struct ka_output_opts *o);
+/* Progress callback for ka_tree_opts: "ksymaudit: CMD: done/total files". */
+void ka_tree_progress(unsigned done, unsigned total, void *cmd);
+/*
  * Loads exports (symvers, the image's and every module's ELF tables),
  * finds the module files and the waivers. Returns 0 or a negative errno.
  */

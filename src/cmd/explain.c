@@ -10,13 +10,6 @@
 #include "ksymaudit/cmd.h"
 #include "ksymaudit/graph.h"
 
-static const struct option longopts[] = {
-	KA_TREE_LONGOPTS,
-	{"help", no_argument, NULL, 'h'},
-	KA_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
-};
-
 static void help(FILE *out)
 {
 	fputs("Usage: ksymaudit explain [OPTIONS] SYMBOL\n"
@@ -39,14 +32,6 @@ static void help(FILE *out)
 	      "Findings are notes (check ids explain-export, explain-inline).\n"
 	      "Exit status: 0 done, 2 an input could not be read or bad usage.\n",
 	      out);
-}
-
-static void progress(unsigned done, unsigned total, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "\rksymaudit: explain: %u/%u files", done, total);
-	if (done == total)
-		fputc('\n', stderr);
 }
 
 static char *steps_text(const struct ka_explain_path *p)
@@ -129,28 +114,13 @@ static int do_explain(int argc, char *argv[])
 	struct ka_tree_opts topts = { .checks = false };
 	struct ka_tree_result res;
 	bool have_res = false;
-	int c, status;
+	int status;
 
 	ka_output_opts_init(&o);
 	ka_run_init(&run, "explain");
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h" KA_TREE_SHORTOPTS
-				KA_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == 'h') {
-			help(stdout);
-			status = KA_EXIT_OK;
-			goto out;
-		}
-		int r = ka_tree_cli_opt(&cli, &run, c, optarg);
-		if (r == 0)
-			r = ka_output_opt(&o, c, optarg);
-		if (r == 1)
-			continue;
-		if (r == 0)
-			fputs("Try 'ksymaudit explain --help'.\n", stderr);
-		status = KA_EXIT_ERROR;
+	status = ka_tree_cli_parse("explain", argc, argv, help, &cli, &run, &o);
+	if (status >= 0)
 		goto out;
-	}
 	if (optind + 1 != argc) {
 		ka_err("explain: give exactly one SYMBOL");
 		fputs("Try 'ksymaudit explain --help'.\n", stderr);
@@ -166,8 +136,10 @@ static int do_explain(int argc, char *argv[])
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)
 		goto finish;
 	run.progress = isatty(STDERR_FILENO);
-	if (run.progress)
-		topts.progress = progress;
+	if (run.progress) {
+		topts.progress = ka_tree_progress;
+		topts.progress_arg = (void *)"explain";
+	}
 	ka_tree_run(&run, &topts, &res);
 	have_res = true;
 	report(&run, &res, topts.explain);

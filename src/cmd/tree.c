@@ -7,13 +7,6 @@
 #include "ksymaudit/cmd.h"
 #include "ksymaudit/graph.h"
 
-static const struct option longopts[] = {
-	KA_TREE_LONGOPTS,
-	{"help", no_argument, NULL, 'h'},
-	KA_COMMON_LONGOPTS,
-	{NULL, 0, NULL, 0},
-};
-
 static void help(FILE *out)
 {
 	fputs("Usage: ksymaudit tree [OPTIONS]\n"
@@ -39,14 +32,6 @@ static void help(FILE *out)
 	      out);
 }
 
-static void progress(unsigned done, unsigned total, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "\rksymaudit: tree: %u/%u files", done, total);
-	if (done == total)
-		fputc('\n', stderr);
-}
-
 static const char *const tree_checks[] = {
 	"inline-exposure", "export-wrapper", "export-mismatch",
 };
@@ -59,28 +44,13 @@ static int do_tree(int argc, char *argv[])
 	struct ka_tree_opts topts = { .checks = true };
 	struct ka_tree_result res;
 	bool have_res = false;
-	int c, status;
+	int status;
 
 	ka_output_opts_init(&o);
 	ka_run_init(&run, "tree");
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h" KA_TREE_SHORTOPTS
-				KA_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == 'h') {
-			help(stdout);
-			status = KA_EXIT_OK;
-			goto out;
-		}
-		int r = ka_tree_cli_opt(&cli, &run, c, optarg);
-		if (r == 0)
-			r = ka_output_opt(&o, c, optarg);
-		if (r == 1)
-			continue;
-		if (r == 0)
-			fputs("Try 'ksymaudit tree --help'.\n", stderr);
-		status = KA_EXIT_ERROR;
+	status = ka_tree_cli_parse("tree", argc, argv, help, &cli, &run, &o);
+	if (status >= 0)
 		goto out;
-	}
 	if (optind < argc) {
 		ka_err("tree: unexpected argument '%s'", argv[optind]);
 		fputs("Try 'ksymaudit tree --help'.\n", stderr);
@@ -94,8 +64,10 @@ static int do_tree(int argc, char *argv[])
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)
 		goto finish;
 	run.progress = isatty(STDERR_FILENO);
-	if (run.progress)
-		topts.progress = progress;
+	if (run.progress) {
+		topts.progress = ka_tree_progress;
+		topts.progress_arg = (void *)"tree";
+	}
 	ka_check_export_mismatch(&run);
 	ka_tree_run(&run, &topts, &res);
 	have_res = true;

@@ -54,6 +54,47 @@ static void collect(const char *path, struct strvec *out, struct ka_diags *d,
 	free(ents);
 }
 
+int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
+		      void (*help)(FILE *out), struct ka_tree_cli *cli,
+		      struct ka_run *run, struct ka_output_opts *o)
+{
+	static const struct option longopts[] = {
+		KA_TREE_LONGOPTS,
+		{"help", no_argument, NULL, 'h'},
+		KA_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h" KA_TREE_SHORTOPTS
+				KA_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		int r;
+
+		if (c == 'h') {
+			help(stdout);
+			return KA_EXIT_OK;
+		}
+		r = ka_tree_cli_opt(cli, run, c, optarg);
+		if (r == 0)
+			r = ka_output_opt(o, c, optarg);
+		if (r == 1)
+			continue;
+		if (r == 0)
+			fprintf(stderr, "Try 'ksymaudit %s --help'.\n", cmd);
+		return KA_EXIT_ERROR;
+	}
+	return -1;
+}
+
+void ka_tree_progress(unsigned done, unsigned total, void *cmd)
+{
+	fprintf(stderr, "\rksymaudit: %s: %u/%u files", (const char *)cmd,
+		done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
 int ka_tree_cli_opt(struct ka_tree_cli *cli, struct ka_run *run, int opt,
 		    const char *arg)
 {
