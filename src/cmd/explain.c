@@ -151,7 +151,6 @@ out:
 		ka_tree_result_free(&res);
 	strvec_free(&topts.modules);
 	ka_tree_cli_free(&cli);
-	strvec_free(&run.rules.active_checks);
 	ka_run_free(&run);
 	return status;
 }
