@@ -4,7 +4,10 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 #include "ksymaudit/emit.h"
+#include "ksymaudit/graph.h"
 #include "ksymaudit/run.h"
 
 struct ka_command {
@@ -71,3 +74,55 @@ int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o);
 
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);
+
+/* ---- Options shared by tree and explain (src/cmd/tree-opts.c) ---- */
+
+
+enum {
+	KA_TOPT_VMLINUX = KA_OPT_FIRST_COMMAND_OPT + 0x40,
+	KA_TOPT_RELEASE,
+	KA_TOPT_DEBUG_ROOT,
+	KA_TOPT_MAX_DEPTH,
+};
+#define KA_TREE_SHORTOPTS "k:m:s:t:w:"
+#define KA_TREE_LONGOPTS                                                       \
+	{"kernel", required_argument, NULL, 'k'},                              \
+	{"modules", required_argument, NULL, 'm'},                             \
+	{"symvers", required_argument, NULL, 's'},                             \
+	{"threads", required_argument, NULL, 't'},                             \
+	{"waivers", required_argument, NULL, 'w'},                             \
+	{"vmlinux", required_argument, NULL, KA_TOPT_VMLINUX},                 \
+	{"release", required_argument, NULL, KA_TOPT_RELEASE},                 \
+	{"debug-root", required_argument, NULL, KA_TOPT_DEBUG_ROOT},           \
+	{"max-depth", required_argument, NULL, KA_TOPT_MAX_DEPTH}
+#define KA_TREE_HELP                                                           \
+	"Kernel side:\n"                                                       \
+	"      --release VER      Debian's layout: /usr/lib/debug/boot/vmlinux-VER,\n" \
+	"                         /usr/lib/debug/lib/modules/VER/kernel and\n"  \
+	"                         /usr/src/linux-headers-VER/Module.symvers\n"  \
+	"  -k, --kernel DIR       kernel build directory: Module.symvers, vmlinux.o\n" \
+	"                         or vmlinux, and the modules under DIR\n"      \
+	"      --vmlinux FILE     kernel image linked with relocations (debug\n" \
+	"                         vmlinux, or vmlinux.o)\n"                     \
+	"  -m, --modules PATH     module file or directory (repeatable)\n"      \
+	"  -s, --symvers FILE     a Module.symvers (repeatable)\n"              \
+	"      --debug-root DIR   separate debug files: DIR + the module's path\n" \
+	"                         (default /usr/lib/debug)\n"                   \
+	"  -t, --threads N        files processed in parallel (default: CPUs)\n" \
+	"      --max-depth N      export-wrapper/explain walk depth (default 3)\n" \
+	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"
+
+/* Handles one of KA_TREE_LONGOPTS: 1 handled, 0 not one, -1 bad value. */
+int ka_tree_cli_opt(struct ka_tree_inputs *in, struct ka_run *run, int opt,
+		    const char *arg);
+/*
+ * Parses the command line of tree or explain (cmd names it in messages):
+ * kernel-side options into in, output options into o. Returns -1 when the
+ * command goes on (optind is at the first operand), else the exit status to
+ * return at once (help printed, or a usage error reported).
+ */
+int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
+		      void (*help)(FILE *out), struct ka_tree_inputs *in,
+		      struct ka_run *run, struct ka_output_opts *o);
+/* Progress callback for ka_tree_opts: "ksymaudit: CMD: done/total files". */
+void ka_tree_progress(unsigned done, unsigned total, void *cmd);

@@ -73,6 +73,8 @@ struct ka_finding {
 				export-wrapper sets it so thin wrappers lead */
 	char *note;          /* extra line for people, NULL when none */
 	const char *waived_by; /* reason of the waiver, NULL when not waived */
+	bool attribute;      /* sites to be found from the module's references
+				to symbol (src/model/sites.c) */
 };
 
 struct ka_findings {
@@ -92,6 +94,8 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 			  const char *decl_file, unsigned decl_line,
 			  const char *call_file, unsigned call_line);
 void ka_site_clear(struct ka_site *s);
+/* Deep copy of from into to (to is overwritten, not cleared). */
+void ka_site_copy(struct ka_site *to, const struct ka_site *from);
 /* Sorts findings into the stable output order (rank, file, line, module,
  * check, symbol, message). */
 void ka_findings_sort(struct ka_findings *f);

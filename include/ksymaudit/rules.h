@@ -24,7 +24,7 @@ struct ka_rules {
 	size_t n_waivers, cap_waivers;
 	/*
 	 * Check ids that ran in this run: waiver-unused is reported only for
-	 * waivers of these. Empty: the module checks (ka_module_checks).
+	 * waivers of these. Empty: the module checks.
 	 */
 	struct strvec active_checks;
 };
@@ -48,10 +48,3 @@ bool ka_licenses_gpl_compatible(const struct ka_rules *r,
 				const struct strvec *licenses);
 /* True when path names a kernel header (include/, arch/x/include/, …). */
 bool ka_path_is_header(const struct ka_rules *r, const char *path);
-
-/*
- * Marks findings matched by a waiver (finding->waived_by = its reason) and
- * adds a waiver-unused finding for each waiver that matched nothing.
- */
-struct ka_findings;
-void ka_waivers_apply(struct ka_rules *r, struct ka_findings *f);

@@ -1,17 +1,51 @@
-/* The module-check table and helpers the checks share. */
+/* The check table, the runners and helpers the checks share. */
 #include <string.h>
 
 #include "ksymaudit/checks.h"
 
-const struct ka_check *const ka_module_checks[] = {
+const struct ka_check *const ka_checks[] = {
+	/* check: module checks, in the order they run */
 	&ka_check_missing_license,
 	&ka_check_gpl_only_use,
 	&ka_check_namespace_not_imported,
 	&ka_check_unresolved_symbol,
 	&ka_check_proprietary_import,
 	&ka_check_machine_mismatch,
+	&ka_check_gpl_only_import,
+	/* tree */
+	&ka_check_export_mismatch,
+	&ka_check_inline_exposure,
+	&ka_check_export_wrapper,
+	/* explain */
+	&ka_check_explain_export,
+	&ka_check_explain_inline,
+	/* every command */
+	&ka_check_waiver_unused,
 	NULL,
 };
+
+const struct ka_check *ka_check_find(const char *id)
+{
+	for (const struct ka_check *const *c = ka_checks; *c; c++)
+		if (strcmp((*c)->id, id) == 0)
+			return *c;
+	return NULL;
+}
+
+void ka_checks_run_modules(struct ka_run *run)
+{
+	for (size_t i = 0; i < run->n_modules; i++)
+		for (const struct ka_check *const *c = ka_checks; *c; c++)
+			if ((*c)->run_module)
+				(*c)->run_module(run, run->modules[i]);
+}
+
+void ka_checks_run_kernel(struct ka_run *run, const struct ka_tree_result *res)
+{
+	for (const struct ka_check *const *c = ka_checks; *c; c++)
+		if ((*c)->run_kernel)
+			(*c)->run_kernel(run, res);
+}
 
 /*
  * As modpost: a module is GPL-incompatible when any license= entry is not

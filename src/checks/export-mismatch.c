@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/checks.h"
 
 static bool same_owner(const struct ka_export *a, const struct ka_export *b)
 {
@@ -42,7 +42,8 @@ static void license_differs(struct ka_run *run, const struct ka_export *a,
 	const struct ka_export *sv = a->source == KA_SRC_SYMVERS ? a : b;
 	const struct ka_export *el = sv == a ? b : a;
 	struct ka_finding *f = ka_finding_add(
-		&run->findings, "export-mismatch", KA_SEV_ERROR, el->owner,
+		&run->findings, ka_check_export_mismatch.id,
+		ka_check_export_mismatch.severity, el->owner,
 		sv->origin, sv->name,
 		"'%s' is %s in Module.symvers but %s in the ELF export table "
 		"of %s", sv->name, ka_export_type_name(sv->type),
@@ -54,7 +55,8 @@ static void exported_twice(struct ka_run *run, const struct ka_export *a,
 			   const struct ka_export *b)
 {
 	struct ka_finding *f = ka_finding_add(
-		&run->findings, "export-mismatch", KA_SEV_ERROR, b->owner,
+		&run->findings, ka_check_export_mismatch.id,
+		ka_check_export_mismatch.severity, b->owner,
 		b->origin, b->name,
 		"'%s' is exported twice: %s by %s (%s) and %s by %s (%s)",
 		b->name, ka_export_type_name(a->type), a->owner ? a->owner : "?",
@@ -63,8 +65,9 @@ static void exported_twice(struct ka_run *run, const struct ka_export *a,
 	f->line = b->origin_line;
 }
 
-void ka_check_export_mismatch(struct ka_run *run)
+static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 {
+	(void)res;
 	struct hashmap first[2] = { { 0 }, { 0 } }; /* per source */
 	const struct ka_exportdb *db = &run->exports;
 	for (size_t i = 0; i < db->n; i++) {
@@ -91,3 +94,17 @@ void ka_check_export_mismatch(struct ka_run *run)
 	hashmap_free(&first[0]);
 	hashmap_free(&first[1]);
 }
+
+const struct ka_check ka_check_export_mismatch = {
+	.id = "export-mismatch",
+	.severity = KA_SEV_ERROR,
+	.scope = KA_SCOPE_KERNEL,
+	.summary = "an export's license differs between sources, or it is exported twice",
+	.description = "An export whose license differs between Module.symvers "
+		       "and the ELF export tables of vmlinux or a module, or a "
+		       "symbol exported twice (by two owners, or twice in one "
+		       "source): modpost and the loader would disagree.",
+	.help = "Rebuild Module.symvers from the same build, or remove the "
+		"duplicate export.",
+	.run_kernel = run_kernel,
+};

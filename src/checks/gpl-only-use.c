@@ -15,15 +15,24 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		if (!e || e->module == m || !ka_export_type_is_gpl_only(e->type))
 			continue;
 		ka_finding_add(&run->findings, ka_check_gpl_only_use.id,
-			       KA_SEV_ERROR, m->name, m->path, e->name,
+			       ka_check_gpl_only_use.severity, m->name, m->path,
+			       e->name,
 			       "GPL-incompatible module %s uses GPL-only symbol '%s'",
-			       name, e->name);
+			       name, e->name)->attribute = true;
 	}
 }
 
 const struct ka_check ka_check_gpl_only_use = {
 	.id = "gpl-only-use",
 	.severity = KA_SEV_ERROR,
+	.scope = KA_SCOPE_MODULE,
 	.summary = "a GPL-incompatible module uses a GPL-only export",
+	.description = "A GPL-incompatible module uses a symbol exported with "
+		"EXPORT_SYMBOL_GPL: modpost refuses to build it and the "
+		"loader to load it. The verdict is modpost's; each use is "
+		"explained down to the header inline and source line.",
+	.help = "Relicense the module under a GPL-compatible license, or "
+		"stop using the symbol: the sites show which header inline "
+		"or line brings it in.",
 	.run_module = run_module,
 };

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/checks.h"
 
 static char *join(const struct strvec *sv)
 {
@@ -22,14 +22,16 @@ static char *join(const struct strvec *sv)
 	return s;
 }
 
-void ka_check_inline_exposure(struct ka_run *run,
-			      const struct ka_tree_result *res)
+static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 {
+	if (!res)
+		return;
 	for (size_t i = 0; i < res->n_uses; i++) {
 		const struct ka_inline_use *u = res->uses[i];
 		char *gpl = join(&u->gpl_symbols);
 		struct ka_finding *f = ka_finding_add(
-			&run->findings, "inline-exposure", KA_SEV_WARNING, NULL,
+			&run->findings, ka_check_inline_exposure.id,
+			ka_check_inline_exposure.severity, NULL,
 			u->decl_file, u->function,
 			"header inline '%s' references GPL-only %s '%s'%s%s: a "
 			"non-GPL module that uses it cannot load",
@@ -69,3 +71,18 @@ void ka_check_inline_exposure(struct ka_run *run,
 		free(gpl);
 	}
 }
+
+const struct ka_check ka_check_inline_exposure = {
+	.id = "inline-exposure",
+	.severity = KA_SEV_WARNING,
+	.scope = KA_SCOPE_KERNEL,
+	.summary = "a header inline references GPL-only exports",
+	.description = "An inline function declared in a kernel header whose "
+		       "inlined instances reference a GPL-only export: any "
+		       "non-GPL module that calls it cannot load, though its "
+		       "source never names the symbol.",
+	.help = "Export the symbol with EXPORT_SYMBOL if the inline is meant "
+		"for every module, move the GPL-only part out of line behind a "
+		"plain export, or waive it with a reason (ksymaudit-rules(5)).",
+	.run_kernel = run_kernel,
+};

@@ -16,6 +16,11 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 const struct ka_check ka_check_machine_mismatch = {
 	.id = "machine-mismatch",
 	.severity = KA_SEV_WARNING,
+	.scope = KA_SCOPE_MODULE,
 	.summary = "a module's ELF machine differs from the kernel image's",
+	.description = "The module's ELF machine, word size or byte order differs "
+		"from the kernel image it is checked against: the loader "
+		"would refuse it.",
+	.help = "Check the module against the kernel it was built for.",
 	.run_module = run_module,
 };

@@ -13,6 +13,10 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 const struct ka_check ka_check_missing_license = {
 	.id = "missing-license",
 	.severity = KA_SEV_ERROR,
+	.scope = KA_SCOPE_MODULE,
 	.summary = "a module has no MODULE_LICENSE()",
+	.description = "The module has no MODULE_LICENSE(): modpost fails the "
+		"build since 5.11, and the loader taints the kernel.",
+	.help = "Add MODULE_LICENSE() with the module's license.",
 	.run_module = run_module,
 };

@@ -23,6 +23,11 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 const struct ka_check ka_check_namespace_not_imported = {
 	.id = "namespace-not-imported",
 	.severity = KA_SEV_ERROR,
+	.scope = KA_SCOPE_MODULE,
 	.summary = "a module uses a namespaced export without MODULE_IMPORT_NS()",
+	.description = "The module uses a symbol exported into a namespace "
+		"(EXPORT_SYMBOL_NS) without MODULE_IMPORT_NS() for it: "
+		"modpost fails and the loader refuses it.",
+	.help = "Add MODULE_IMPORT_NS(NAMESPACE) to the module.",
 	.run_module = run_module,
 };

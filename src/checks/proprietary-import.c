@@ -46,6 +46,13 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 const struct ka_check ka_check_proprietary_import = {
 	.id = "proprietary-import",
 	.severity = KA_SEV_WARNING,
+	.scope = KA_SCOPE_MODULE,
 	.summary = "a module uses symbols of a proprietary module (an error if it also uses GPL-only symbols)",
+	.description = "The module uses symbols exported by a module that is not "
+		"GPL-compatible and inherits its taint; since Linux 5.9 the "
+		"loader refuses it when it also uses GPL-only symbols (an "
+		"error then).",
+	.help = "Do not mix symbols of proprietary modules with GPL-only "
+		"ones in one module.",
 	.run_module = run_module,
 };

@@ -21,6 +21,13 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 const struct ka_check ka_check_unresolved_symbol = {
 	.id = "unresolved-symbol",
 	.severity = KA_SEV_WARNING,
+	.scope = KA_SCOPE_MODULE,
 	.summary = "a module uses a symbol that no known export provides",
+	.description = "The module uses a symbol that neither the kernel side nor "
+		"another module given on the command line exports: modpost "
+		"reports it undefined and the loader fails with \"Unknown "
+		"symbol\".",
+	.help = "Check that the module was built against this kernel, or "
+		"give the module that exports the symbol.",
 	.run_module = run_module,
 };

@@ -8,7 +8,7 @@
 
 #include "ksymaudit/checks.h"
 #include "ksymaudit/cmd.h"
-#include "ksymaudit/explain.h"
+#include "ksymaudit/sites.h"
 
 enum {
 	OPT_VMLINUX = KA_OPT_FIRST_COMMAND_OPT,
@@ -193,11 +193,9 @@ static int do_check(int argc, char *argv[])
 			goto finish;
 	}
 
-	for (size_t i = 0; i < run.n_modules; i++)
-		for (const struct ka_check *const *ck = ka_module_checks; *ck; ck++)
-			(*ck)->run_module(&run, run.modules[i]);
+	ka_checks_run_modules(&run);
 	if (run.explain || run.explain_all)
-		ka_explain_run(&run);
+		ka_sites_attribute(&run);
 
 finish:
 	status = ka_cmd_finish(&run, &o);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksymaudit/checks.h"
 #include "ksymaudit/cmd.h"
 
 void ka_err(const char *fmt, ...)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "ksymaudit/checks.h"
 #include "ksymaudit/cmd.h"
-#include "ksymaudit/graph.h"
 
 static void help(FILE *out)
 {
@@ -40,7 +40,7 @@ static int do_tree(int argc, char *argv[])
 {
 	struct ka_output_opts o;
 	struct ka_run run;
-	struct ka_tree_cli cli = { 0 };
+	struct ka_tree_inputs cli = { 0 };
 	struct ka_tree_opts topts = { .checks = true };
 	struct ka_tree_result res;
 	bool have_res = false;
@@ -68,9 +68,9 @@ static int do_tree(int argc, char *argv[])
 		topts.progress = ka_tree_progress;
 		topts.progress_arg = (void *)"tree";
 	}
-	ka_check_export_mismatch(&run);
 	ka_tree_run(&run, &topts, &res);
 	have_res = true;
+	ka_checks_run_kernel(&run, &res);
 
 finish:
 	status = ka_cmd_finish(&run, &o);
@@ -78,7 +78,7 @@ out:
 	if (have_res)
 		ka_tree_result_free(&res);
 	strvec_free(&topts.modules);
-	ka_tree_cli_free(&cli);
+	ka_tree_inputs_free(&cli);
 	ka_run_free(&run);
 	return status;
 }

@@ -1,6 +1,6 @@
 /*
  * Waivers: reviewed exceptions, read from rules files (ksymaudit-rules(5),
- * WAIVERS), applied to the findings of a run. One waiver a line:
+ * WAIVERS); src/checks/waiver-unused.c applies them. One waiver a line:
  *
  *   CHECK-ID  SUBJECT  [where=PATTERN]  reason="TEXT"
  *
@@ -8,13 +8,10 @@
  * patterns; the reason is mandatory.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ksymaudit/checks.h"
-#include "ksymaudit/findings.h"
 #include "ksymaudit/rules.h"
 
 static char *next_field(char **p)
@@ -120,68 +117,4 @@ int ka_waivers_load(const char *path, struct ka_rules *r,
 	free(line);
 	fclose(f);
 	return 0;
-}
-
-static bool where_matches(const char *pat, const struct ka_finding *f)
-{
-	if (!pat)
-		return true;
-	if (f->module && fnmatch(pat, f->module, 0) == 0)
-		return true;
-	if (f->file && fnmatch(pat, f->file, 0) == 0)
-		return true;
-	/* inline-exposure: the inline's declaration is the first site's. */
-	for (size_t i = 0; i < f->n_sites; i++) {
-		const struct ka_site *s = &f->sites[i];
-		if (s->n_chain && s->chain[s->n_chain - 1].decl_file &&
-		    fnmatch(pat, s->chain[s->n_chain - 1].decl_file, 0) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool waiver_matches(const struct ka_waiver *w,
-			   const struct ka_finding *f)
-{
-	return strcmp(w->check, f->check) == 0 && f->symbol &&
-	       fnmatch(w->subject, f->symbol, 0) == 0 &&
-	       where_matches(w->where, f);
-}
-
-static bool check_active(const struct ka_rules *r, const char *id)
-{
-	if (r->active_checks.n)
-		return strvec_contains(&r->active_checks, id);
-	for (const struct ka_check *const *c = ka_module_checks; *c; c++)
-		if (strcmp((*c)->id, id) == 0)
-			return true;
-	return false;
-}
-
-void ka_waivers_apply(struct ka_rules *r, struct ka_findings *f)
-{
-	size_t n = f->n; /* waiver-unused findings are not waivable */
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < r->n_waivers; k++) {
-			struct ka_waiver *w = &r->waivers[k];
-			if (!waiver_matches(w, &f->v[i]))
-				continue;
-			w->matched++;
-			if (!f->v[i].waived_by)
-				f->v[i].waived_by = w->reason;
-		}
-	}
-	for (size_t k = 0; k < r->n_waivers; k++) {
-		const struct ka_waiver *w = &r->waivers[k];
-		if (w->matched || !check_active(r, w->check))
-			continue;
-		struct ka_finding *u = ka_finding_add(
-			f, "waiver-unused", KA_SEV_WARNING, NULL, w->file,
-			w->subject,
-			"waiver for %s '%s'%s%s matches no finding; remove it if "
-			"the exception is gone (reason: %s)",
-			w->check, w->subject, w->where ? " in " : "",
-			w->where ? w->where : "", w->reason);
-		u->line = w->line;
-	}
 }

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "ksymaudit/checks.h"
 #include "ksymaudit/emit.h"
-#include "ksymaudit/graph.h"
 
 static char *write_tmp(const char *text)
 {
@@ -119,7 +119,7 @@ START_TEST(test_tree_export_mismatch)
 	add_export(&run, "c", "fs/bar", KA_EXPORT_PLAIN, KA_SRC_SYMVERS, "S", 4);
 	add_export(&run, "a", "vmlinux", KA_EXPORT_PLAIN, KA_SRC_ELF, "vmlinux", 0);
 	add_export(&run, "b", "foo", KA_EXPORT_PLAIN, KA_SRC_ELF, "foo.ko", 0);
-	ka_check_export_mismatch(&run);
+	ka_check_export_mismatch.run_kernel(&run, NULL);
 	ck_assert_uint_eq(run.findings.n, 2);
 	ck_assert_str_eq(run.findings.v[0].symbol, "c");
 	ck_assert_uint_eq(run.findings.v[0].line, 4);
@@ -130,23 +130,46 @@ START_TEST(test_tree_export_mismatch)
 }
 END_TEST
 
+/* A wrapper fact with a path through the given steps. */
+static void add_fact(struct ka_tree_result *res, const char *sym,
+		     uint64_t size, const char *const *steps, size_t n)
+{
+	ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
+	struct ka_wrapper_fact *f = &res->wrappers[res->n_wrappers++];
+	*f = (struct ka_wrapper_fact){
+		.object = xstrdup("vmlinux"), .owner = xstrdup("vmlinux"),
+		.symbol = xstrdup(sym), .type = KA_EXPORT_PLAIN, .size = size,
+		.n_steps = n,
+	};
+	f->steps = xcalloc(n, sizeof(*f->steps));
+	f->sites = xcalloc(n, sizeof(*f->sites));
+	for (size_t i = 0; i < n; i++) {
+		f->steps[i] = (struct ka_path_step){ xstrdup(steps[i]), KA_REF_CALL };
+		f->sites[i].function = xstrdup(i ? steps[i - 1] : sym);
+	}
+	strvec_push(&f->reached, steps[n - 1]);
+}
+
 START_TEST(test_tree_rank)
 {
-	struct ka_findings f = { 0 };
-	struct ka_finding *x;
-	x = ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, NULL, "f", "deep", "m");
-	ka_finding_add_step(x, "h", KA_REF_CALL);
-	ka_finding_add_step(x, "g", KA_REF_CALL);
-	x = ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, NULL, "f", "big", "m");
-	ka_finding_add_step(x, "g", KA_REF_CALL);
-	x = ka_finding_add(&f, "export-wrapper", KA_SEV_WARNING, NULL, "f", "small", "m");
-	ka_finding_add_step(x, "g", KA_REF_CALL);
-	uint64_t sizes[] = { 4, 400, 8 };
-	ka_export_wrappers_rank(&f, sizes);
-	ck_assert_uint_eq(f.v[2].rank, 1); /* one step, 8 bytes */
-	ck_assert_uint_eq(f.v[1].rank, 2); /* one step, 400 bytes */
-	ck_assert_uint_eq(f.v[0].rank, 3); /* two steps */
-	ka_findings_free(&f);
+	struct ka_run run;
+	struct ka_tree_result res = { 0 };
+	ka_run_init(&run, "tree");
+	pthread_mutex_init(&res.lock, NULL);
+	add_fact(&res, "deep", 4, (const char *const[]){ "h", "g" }, 2);
+	add_fact(&res, "big", 400, (const char *const[]){ "g" }, 1);
+	add_fact(&res, "small", 8, (const char *const[]){ "g" }, 1);
+	ka_check_export_wrapper.run_kernel(&run, &res);
+	ck_assert_uint_eq(run.findings.n, 3);
+	ck_assert_str_eq(run.findings.v[2].symbol, "small");
+	ck_assert_uint_eq(run.findings.v[2].rank, 1); /* one step, 8 bytes */
+	ck_assert_uint_eq(run.findings.v[1].rank, 2); /* one step, 400 bytes */
+	ck_assert_uint_eq(run.findings.v[0].rank, 3); /* two steps */
+	ck_assert_str_eq(run.findings.v[0].message,
+			 "EXPORT_SYMBOL 'deep' reaches GPL-only 'g' through "
+			 "unexported code: deep -> h (call) -> g (call)");
+	ka_tree_result_free(&res);
+	ka_run_free(&run);
 }
 END_TEST
 

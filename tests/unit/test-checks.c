@@ -49,9 +49,7 @@ static struct ka_module *add_module(struct ka_run *run, const char *name,
 
 static void run_checks(struct ka_run *run)
 {
-	for (size_t i = 0; i < run->n_modules; i++)
-		for (const struct ka_check *const *c = ka_module_checks; *c; c++)
-			(*c)->run_module(run, run->modules[i]);
+	ka_checks_run_modules(run);
 	ka_findings_sort(&run->findings);
 }
 

@@ -53,39 +53,6 @@ static char *module_name(const char *path)
 	return n;
 }
 
-char *ka_debug_file_for(const char *path, const char *debug_root)
-{
-	if (!debug_root || !*debug_root)
-		return NULL;
-	if (str_starts(path, debug_root))
-		return NULL; /* already the debug file */
-	/*
-	 * Debian: /usr/lib/debug/lib/modules/VER/... beside /lib/modules
-	 * (also for a tree unpacked elsewhere: the part from /lib/modules/).
-	 */
-	const char *lm = strstr(path, "/lib/modules/");
-	const char *tails[2] = { path[0] == '/' ? path : NULL,
-				 lm && lm != path ? lm : NULL };
-	for (size_t t = 0; t < 2; t++) {
-		if (!tails[t])
-			continue;
-		size_t n = strlen(tails[t]);
-		for (const char *const *z = (const char *const[]){
-			     ".xz", ".zst", ".gz", "", NULL };
-		     *z; z++) {
-			size_t zl = strlen(*z);
-			if (!str_ends(tails[t], *z))
-				continue;
-			char *p = xasprintf("%s%.*s", debug_root, (int)(n - zl),
-					    tails[t]);
-			if (access(p, R_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return NULL;
-}
-
 /* References whose sites are attributed: to GPL-only exports for the
  * checks, to the symbol explain asks about. */
 static bool wanted_target(const struct filectx *c, const struct ka_gedge *e)
@@ -143,17 +110,41 @@ static int cmp_inst(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/*
+ * The example instance: the first by (object, file, line, function), so
+ * that it does not depend on which thread saw which file first.
+ */
+static void set_example(struct ka_inline_use *u, const char *object,
+			const char *file, unsigned line, const char *function)
+{
+	file = file ? file : "?";
+	function = function ? function : "?";
+	if (u->example_file) {
+		int c = strcmp(object, u->example_object);
+		if (!c)
+			c = strcmp(file, u->example_file);
+		if (!c && line != u->example_line)
+			c = line < u->example_line ? -1 : 1;
+		if (!c)
+			c = strcmp(function, u->example_function);
+		if (c >= 0)
+			return;
+		free(u->example_file);
+		free(u->example_object);
+		free(u->example_function);
+	}
+	u->example_file = xstrdup(file);
+	u->example_line = line;
+	u->example_object = xstrdup(object);
+	u->example_function = xstrdup(function);
+}
+
 /* The instance's place in a kernel function: the outermost call site. */
 static void example(struct ka_inline_use *u, const struct filectx *c,
 		    const struct ka_site *s)
 {
 	const struct ka_inline_frame *f = &s->chain[s->n_chain - 1];
-	if (u->example_file)
-		return;
-	u->example_file = xstrdup(f->call_file ? f->call_file : "?");
-	u->example_line = f->call_line;
-	u->example_object = xstrdup(c->path);
-	u->example_function = xstrdup(s->function);
+	set_example(u, c->path, f->call_file, f->call_line, s->function);
 }
 
 /* Header inlines in the chains of GPL-only references (under the lock). */
@@ -198,12 +189,7 @@ static void gather_inlines(struct filectx *c)
 			for (size_t j = s->n_chain; j-- > 0;)
 				if (!strvec_contains(&u->inner, s->chain[j].function))
 					strvec_push(&u->inner, s->chain[j].function);
-			if (!u->example_file) {
-				u->example_file = xstrdup(s->file ? s->file : "?");
-				u->example_line = s->line;
-				u->example_object = xstrdup(c->path);
-				u->example_function = xstrdup(s->function);
-			}
+			set_example(u, c->path, s->file, s->line, s->function);
 			ARRAY_GROW(inst, n_inst, cap_inst);
 			inst[n_inst++] = (struct inst){ u, UINT64_MAX - e->from };
 		}
@@ -306,6 +292,52 @@ static void explain_paths(struct filectx *c)
 	free(fill);
 }
 
+/* The wrapper as plain data that outlives the file's graph. */
+static void wrapper_fact(const struct filectx *c, const struct ka_wrapper *w,
+			 struct ka_wrapper_fact *f)
+{
+	const struct ka_graph *g = &c->g;
+	const struct ka_gnode *x = &g->nodes[w->node];
+	*f = (struct ka_wrapper_fact){
+		.object = xstrdup(c->path),
+		.owner = xstrdup(c->owner),
+		.symbol = xstrdup(x->name),
+		.type = x->export->type,
+		.size = x->size,
+		.n_steps = w->n_edges,
+	};
+	f->steps = xcalloc(w->n_edges, sizeof(*f->steps));
+	f->sites = xcalloc(w->n_edges, sizeof(*f->sites));
+	for (size_t i = 0; i < w->reached.n; i++)
+		strvec_push(&f->reached, w->reached.v[i]);
+	for (size_t i = 0; i < w->n_edges; i++) {
+		const struct ka_gedge *e = &g->edges[w->edges[i]];
+		const struct ka_gsite *gs = site_of(w->edges[i], (void *)c);
+		struct ka_site *s = &f->sites[i];
+		f->steps[i] = (struct ka_path_step){ xstrdup(e->name), e->kind };
+		s->kind = e->kind;
+		s->offset = e->offset;
+		s->section = xstrdup(ka_elf_section_name(
+			g->elf, elf_getscn(g->elf->elf, e->scn)) ?: "?");
+		if (gs && gs->site.function) {
+			s->function = xstrdup(gs->site.function);
+			s->file = gs->site.file ? xstrdup(gs->site.file) : NULL;
+			s->line = gs->site.line;
+			s->has_debuginfo = true;
+			for (size_t k = 0; k < gs->site.n_chain; k++) {
+				const struct ka_inline_frame *fr = &gs->site.chain[k];
+				ka_inline_chain_push(s, fr->function, fr->decl_file,
+						     fr->decl_line, fr->call_file,
+						     fr->call_line);
+			}
+		} else {
+			s->function = xstrdup(e->from == KA_GNODE_NONE
+						      ? "?"
+						      : g->nodes[e->from].name);
+		}
+	}
+}
+
 static void process(struct shared *sh, const struct job *j)
 {
 	struct filectx c = { .sh = sh, .path = j->path };
@@ -349,13 +381,9 @@ static void process(struct shared *sh, const struct job *j)
 		ka_diag_add(&c.diags, false, j->path, 0,
 			    "no debug info: header inlines not attributed");
 
-	struct ka_findings local = { 0 };
-	uint64_t *sizes = xcalloc(n_w + 1, sizeof(*sizes));
-	for (size_t i = 0; i < n_w; i++) {
-		ka_export_wrapper_report(&c.g, j->path, &w[i], site_of, &c,
-					 &local);
-		sizes[i] = c.g.nodes[w[i].node].size;
-	}
+	struct ka_wrapper_fact *facts = xcalloc(n_w + 1, sizeof(*facts));
+	for (size_t i = 0; i < n_w; i++)
+		wrapper_fact(&c, &w[i], &facts[i]);
 	ka_wrappers_free(w, n_w);
 
 	pthread_mutex_lock(&sh->res->lock);
@@ -363,20 +391,12 @@ static void process(struct shared *sh, const struct job *j)
 	if (sh->o->explain)
 		explain_paths(&c);
 	struct ka_tree_result *res = sh->res;
-	for (size_t i = 0; i < local.n; i++) {
-		ARRAY_GROW(res->wrappers.v, res->wrappers.n, res->wrappers.cap);
-		res->wrappers.v[res->wrappers.n] = local.v[i];
-		if (res->wrappers.n >= res->cap_sizes) {
-			res->cap_sizes = res->wrappers.cap;
-			res->wrapper_sizes = xrealloc(
-				res->wrapper_sizes,
-				res->cap_sizes * sizeof(*res->wrapper_sizes));
-		}
-		res->wrapper_sizes[res->wrappers.n++] = sizes[i];
+	for (size_t i = 0; i < n_w; i++) {
+		ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
+		res->wrappers[res->n_wrappers++] = facts[i];
 	}
 	pthread_mutex_unlock(&sh->res->lock);
-	free(local.v);
-	free(sizes);
+	free(facts);
 	ka_gsites_free(c.sites, c.n_sites);
 	free(c.site_of_edge);
 	ka_graph_free(&c.g);
@@ -459,16 +479,8 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		qsort(res->uses, res->n_uses, sizeof(*res->uses), cmp_use);
 	for (size_t i = 0; i < res->n_uses; i++) {
 		strvec_sort_unique(&res->uses[i]->gpl_symbols);
-	}
-	if (o->checks) {
-		ka_check_inline_exposure(run, res);
-		ka_export_wrappers_rank(&res->wrappers, res->wrapper_sizes);
-		for (size_t i = 0; i < res->wrappers.n; i++) {
-			ARRAY_GROW(run->findings.v, run->findings.n,
-				   run->findings.cap);
-			run->findings.v[run->findings.n++] = res->wrappers.v[i];
-		}
-		res->wrappers.n = 0;
+		/* Thread order decides which is seen first: sort for stable output. */
+		strvec_sort_unique(&res->uses[i]->inner);
 	}
 	return 0;
 }
@@ -497,7 +509,19 @@ void ka_tree_result_free(struct ka_tree_result *res)
 		free(res->paths[i].object);
 	}
 	free(res->paths);
-	ka_findings_free(&res->wrappers);
-	free(res->wrapper_sizes);
+	for (size_t i = 0; i < res->n_wrappers; i++) {
+		struct ka_wrapper_fact *f = &res->wrappers[i];
+		free(f->object);
+		free(f->owner);
+		free(f->symbol);
+		for (size_t k = 0; k < f->n_steps; k++) {
+			free(f->steps[k].symbol);
+			ka_site_clear(&f->sites[k]);
+		}
+		free(f->steps);
+		free(f->sites);
+		strvec_free(&f->reached);
+	}
+	free(res->wrappers);
 	pthread_mutex_destroy(&res->lock);
 }

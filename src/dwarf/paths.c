@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ksymaudit/explain.h"
+#include "ksymaudit/dwarf.h"
 
 /* Removes "/./" steps and a leading "./". */
 static void tidy(char *p)

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/dwarf.h"
 
 struct cu_range {
 	uint64_t lo, hi;

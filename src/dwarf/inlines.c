@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/dwarf.h"
 
 #define MAX_DEPTH 16
 

@@ -1,12 +1,14 @@
-/* Attaching sites (function, line, inline chain) to GPL-only-use findings. */
+/*
+ * Attaching sites (function, line, inline chain) to the gpl-only-use and
+ * gpl-only-import findings of a check run.
+ */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ksymaudit/checks.h"
-#include "ksymaudit/explain.h"
+#include "ksymaudit/dwarf.h"
+#include "ksymaudit/refs.h"
+#include "ksymaudit/sites.h"
 
-#define GPL_ONLY_USE "gpl-only-use"
-#define GPL_ONLY_IMPORT "gpl-only-import"
 
 /* Findings of one module to explain: symbol -> finding index + 1. */
 struct modwork {
@@ -19,36 +21,6 @@ static bool finding_of(const struct ka_finding *f, const struct ka_module *m)
 {
 	return f->module && f->symbol && strcmp(f->module, m->name) == 0 &&
 	       (!f->file || strcmp(f->file, m->path) == 0 || f->line);
-}
-
-static bool has_use_finding(const struct ka_run *run, const struct ka_module *m,
-			    const char *sym)
-{
-	for (size_t i = 0; i < run->findings.n; i++) {
-		const struct ka_finding *f = &run->findings.v[i];
-		if (strcmp(f->check, GPL_ONLY_USE) == 0 && finding_of(f, m) &&
-		    strcmp(f->symbol, sym) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* --explain-all: a note per GPL-only import not already an error. */
-static void add_import_notes(struct ka_run *run, const struct ka_module *m)
-{
-	char name[256];
-	ka_module_display_name(m, name, sizeof(name));
-	for (size_t i = 0; i < m->n_imports; i++) {
-		const char *sym = m->imports[i].name;
-		const struct ka_export *e = ka_exportdb_find(&run->exports, sym);
-		if (!e || e->module == m || !ka_export_type_is_gpl_only(e->type) ||
-		    has_use_finding(run, m, sym))
-			continue;
-		ka_finding_add(&run->findings, GPL_ONLY_IMPORT, KA_SEV_NOTE,
-			       m->name, m->path, sym,
-			       "module %s imports GPL-only symbol '%s'", name,
-			       sym);
-	}
 }
 
 static bool want_symbol(const char *symbol, const GElf_Sym *sym, void *arg)
@@ -148,9 +120,7 @@ static int explain_module(struct ka_run *run, const struct ka_module *m)
 
 	for (size_t i = 0; i < run->findings.n; i++) {
 		struct ka_finding *f = &run->findings.v[i];
-		if ((strcmp(f->check, GPL_ONLY_USE) == 0 ||
-		     strcmp(f->check, GPL_ONLY_IMPORT) == 0) &&
-		    finding_of(f, m) && !f->n_sites &&
+		if (f->attribute && finding_of(f, m) && !f->n_sites &&
 		    !hashmap_get(&w.want, f->symbol))
 			hashmap_put(&w.want, f->symbol,
 				    (void *)(uintptr_t)(i + 1));
@@ -193,12 +163,9 @@ static int explain_module(struct ka_run *run, const struct ka_module *m)
 	return err < 0 ? err : 0;
 }
 
-int ka_explain_run(struct ka_run *run)
+int ka_sites_attribute(struct ka_run *run)
 {
 	int ret = 0;
-	if (run->explain_all)
-		for (size_t i = 0; i < run->n_modules; i++)
-			add_import_notes(run, run->modules[i]);
 	for (size_t i = 0; i < run->n_modules; i++) {
 		int err = explain_module(run, run->modules[i]);
 		if (err < 0 && !ret)

@@ -4,7 +4,7 @@
 #include <elfutils/libdwfl.h>
 #include <sys/types.h>
 
-#include "ksymaudit/explain.h"
+#include "ksymaudit/dwarf.h"
 
 struct ka_dbg {
 	struct ka_dbg_opts opts;

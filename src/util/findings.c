@@ -116,6 +116,21 @@ void ka_site_clear(struct ka_site *s)
 	*s = (struct ka_site){0};
 }
 
+void ka_site_copy(struct ka_site *to, const struct ka_site *from)
+{
+	*to = *from;
+	to->function = dup_or_null(from->function);
+	to->file = dup_or_null(from->file);
+	to->section = dup_or_null(from->section);
+	to->chain = NULL;
+	to->n_chain = 0;
+	for (size_t k = 0; k < from->n_chain; k++) {
+		const struct ka_inline_frame *fr = &from->chain[k];
+		ka_inline_chain_push(to, fr->function, fr->decl_file,
+				     fr->decl_line, fr->call_file, fr->call_line);
+	}
+}
+
 static int strcmp_null(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -307,3 +307,36 @@ void ka_dbg_close(struct ka_dbg *d)
 	free(d->build_id);
 	free(d);
 }
+char *ka_debug_file_for(const char *path, const char *debug_root)
+{
+	if (!debug_root || !*debug_root)
+		return NULL;
+	if (str_starts(path, debug_root))
+		return NULL; /* already the debug file */
+	/*
+	 * Debian: /usr/lib/debug/lib/modules/VER/... beside /lib/modules
+	 * (also for a tree unpacked elsewhere: the part from /lib/modules/).
+	 */
+	const char *lm = strstr(path, "/lib/modules/");
+	const char *tails[2] = { path[0] == '/' ? path : NULL,
+				 lm && lm != path ? lm : NULL };
+	for (size_t t = 0; t < 2; t++) {
+		if (!tails[t])
+			continue;
+		size_t n = strlen(tails[t]);
+		for (const char *const *z = (const char *const[]){
+			     ".xz", ".zst", ".gz", "", NULL };
+		     *z; z++) {
+			size_t zl = strlen(*z);
+			if (!str_ends(tails[t], *z))
+				continue;
+			char *p = xasprintf("%s%.*s", debug_root, (int)(n - zl),
+					    tails[t]);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return NULL;
+}
+

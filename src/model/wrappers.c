@@ -1,0 +1,121 @@
+/*
+ * The walk behind export-wrapper: from each non-GPL export through
+ * functions that are not exported, within a bounded depth, to the GPL-only
+ * exports it reaches. The walk stops at every other export: a plain export
+ * is its own wrapper, a GPL-only one is what we look for.
+ */
+#include <stdlib.h>
+
+#include "ksymaudit/graph.h"
+
+struct bfs {
+	uint32_t *stamp;   /* per node: the walk that last saw it */
+	uint32_t *via;     /* per node: edge it was reached by */
+	uint32_t *depth;
+	uint32_t *queue;
+	uint32_t gen;
+};
+
+static bool plain_export_func(const struct ka_gnode *n)
+{
+	return n->func && n->export && !ka_graph_export_gpl(n->export);
+}
+
+static void path_to(const struct ka_graph *g, const struct bfs *b,
+		    uint32_t start, uint32_t last_edge, struct ka_wrapper *w)
+{
+	size_t n = 1;
+	for (uint32_t e = last_edge; g->edges[e].from != start;
+	     e = b->via[g->edges[e].from])
+		n++;
+	w->edges = xcalloc(n, sizeof(*w->edges));
+	w->n_edges = n;
+	uint32_t e = last_edge;
+	for (size_t i = n; i-- > 0;) {
+		w->edges[i] = e;
+		if (i)
+			e = b->via[g->edges[e].from];
+	}
+}
+
+static bool walk_one(struct ka_graph *g, struct bfs *b, uint32_t start,
+		     unsigned max_depth, struct ka_wrapper *w)
+{
+	size_t head = 0, tail = 0;
+	uint32_t best = UINT32_MAX;
+	b->gen++;
+	b->stamp[start] = b->gen;
+	b->depth[start] = 0;
+	b->queue[tail++] = start;
+	while (head < tail) {
+		uint32_t u = b->queue[head++];
+		ka_graph_augment(g, u);
+		ka_gnode_foreach_edge(g, u, ei) {
+			const struct ka_gedge *e = &g->edges[ei];
+			if (ka_graph_export_gpl(e->export)) {
+				if (!strvec_contains(&w->reached, e->name))
+					strvec_push(&w->reached, e->name);
+				if (best == UINT32_MAX)
+					best = ei; /* BFS: the first is shortest */
+				continue;
+			}
+			if (e->export || e->to == KA_GNODE_NONE)
+				continue; /* another export: the walk stops */
+			const struct ka_gnode *t = &g->nodes[e->to];
+			if (!t->func || b->stamp[e->to] == b->gen ||
+			    b->depth[u] + 1 >= max_depth)
+				continue;
+			b->stamp[e->to] = b->gen;
+			b->depth[e->to] = b->depth[u] + 1;
+			b->via[e->to] = ei;
+			b->queue[tail++] = e->to;
+		}
+	}
+	if (best == UINT32_MAX)
+		return false;
+	path_to(g, b, start, best, w);
+	strvec_sort_unique(&w->reached);
+	return true;
+}
+
+size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
+			       struct ka_wrapper **out)
+{
+	struct bfs b = { 0 };
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	if (!g->n_nodes)
+		return 0;
+	if (!max_depth)
+		max_depth = 1;
+	b.stamp = xcalloc(g->n_nodes, sizeof(*b.stamp));
+	b.via = xcalloc(g->n_nodes, sizeof(*b.via));
+	b.depth = xcalloc(g->n_nodes, sizeof(*b.depth));
+	b.queue = xcalloc(g->n_nodes, sizeof(*b.queue));
+	for (uint32_t i = 0; i < g->n_nodes; i++) {
+		if (!plain_export_func(&g->nodes[i]))
+			continue;
+		struct ka_wrapper w = { .node = i };
+		if (!walk_one(g, &b, i, max_depth, &w)) {
+			strvec_free(&w.reached);
+			continue;
+		}
+		ARRAY_GROW(*out, n, cap);
+		(*out)[n++] = w;
+	}
+	free(b.stamp);
+	free(b.via);
+	free(b.depth);
+	free(b.queue);
+	return n;
+}
+
+void ka_wrappers_free(struct ka_wrapper *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].edges);
+		strvec_free(&w[i].reached);
+	}
+	free(w);
+}
+
