@@ -7,36 +7,13 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "ksymaudit/checks.h"
 #include "ksymaudit/emit.h"
 #include "jsonutil.h"
 
 #define SARIF_SCHEMA                                                           \
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/" \
 	"sarif-schema-2.1.0.json"
-
-/* Short descriptions of every check, also for checks not linked in. */
-static const struct {
-	const char *id, *level, *text;
-} rule_info[] = {
-	{ "gpl-only-use", "error",
-	  "A GPL-incompatible module uses a GPL-only export" },
-	{ "missing-license", "error", "A module has no MODULE_LICENSE()" },
-	{ "namespace-not-imported", "error",
-	  "A module uses a namespaced export without importing the namespace" },
-	{ "unresolved-symbol", "warning",
-	  "A module uses a symbol that no known kernel or module exports" },
-	{ "proprietary-import", "warning",
-	  "A module uses symbols exported by a proprietary module" },
-	{ "machine-mismatch", "warning",
-	  "A module's machine differs from the kernel's" },
-	{ "inline-exposure", "warning",
-	  "A header inline function references a GPL-only export" },
-	{ "export-wrapper", "warning",
-	  "A non-GPL export reaches a GPL-only export through its code" },
-	{ "export-mismatch", "warning",
-	  "An export's license differs between sources, or it is exported twice" },
-	{ "waiver-unused", "warning", "A waiver matched no finding" },
-};
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
 {
@@ -244,21 +221,21 @@ static struct json_object *result_json(const struct ka_finding *f,
 	return r;
 }
 
+/* The rule of a check id, from its descriptor (src/checks/). */
 static struct json_object *rule_json(const char *id)
 {
 	struct json_object *rule = json_object_new_object();
-	const char *text = id, *level = "warning";
+	const struct ka_check *c = ka_check_find(id);
 
-	for (size_t i = 0; i < KA_ARRAY_SIZE(rule_info); i++) {
-		if (strcmp(rule_info[i].id, id) == 0) {
-			text = rule_info[i].text;
-			level = rule_info[i].level;
-		}
-	}
 	add(rule, "id", ka_json_string(id));
-	add(rule, "shortDescription", text_obj(text));
+	add(rule, "shortDescription", text_obj(c ? c->summary : id));
+	if (c && c->description)
+		add(rule, "fullDescription", text_obj(c->description));
+	if (c && c->help)
+		add(rule, "help", text_obj(c->help));
 	struct json_object *conf = json_object_new_object();
-	add(conf, "level", json_object_new_string(level));
+	add(conf, "level", json_object_new_string(
+				   level_name(c ? c->severity : KA_SEV_WARNING)));
 	add(rule, "defaultConfiguration", conf);
 	return rule;
 }
