@@ -96,6 +96,15 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 void ka_site_clear(struct ka_site *s);
 /* Deep copy of from into to (to is overwritten, not cleared). */
 void ka_site_copy(struct ka_site *to, const struct ka_site *from);
+/*
+ * A finding's identity across runs and builds, for baselines and diff:
+ * 16 hex digits over the check id, module, symbol, the path's symbols and
+ * the file when it is relative to a source tree. Never line numbers,
+ * addresses or absolute build paths, so unrelated edits keep it. buf must
+ * hold 17 bytes; returns buf.
+ */
+char *ka_finding_fingerprint(const struct ka_finding *f, char buf[17]);
+
 /* Sorts findings into the stable output order (rank, file, line, module,
  * check, symbol, message). */
 void ka_findings_sort(struct ka_findings *f);

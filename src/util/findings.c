@@ -1,4 +1,5 @@
 /* Findings as plain data: construction, stable ordering, release. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,30 @@ void ka_site_copy(struct ka_site *to, const struct ka_site *from)
 		ka_inline_chain_push(to, fr->function, fr->decl_file,
 				     fr->decl_line, fr->call_file, fr->call_line);
 	}
+}
+
+/* FNV-1a, 64 bits, over s and its terminating NUL (NULL as an empty field). */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	do {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	} while (*p++);
+	return h;
+}
+
+char *ka_finding_fingerprint(const struct ka_finding *f, char buf[17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	h = fnv(h, f->check);
+	h = fnv(h, f->module);
+	h = fnv(h, f->symbol);
+	for (size_t i = 0; i < f->n_path; i++)
+		h = fnv(h, f->path[i].symbol);
+	h = fnv(h, f->file && f->file[0] != '/' ? f->file : NULL);
+	snprintf(buf, 17, "%016llx", (unsigned long long)h);
+	return buf;
 }
 
 static int strcmp_null(const char *a, const char *b)
