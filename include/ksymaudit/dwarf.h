@@ -97,3 +97,31 @@ void ka_gsites_free(struct ka_gsite *v, size_t n);
 int ka_inlines_attribute(struct ka_dwarf *d, struct ka_gsite *sites,
 			 size_t n);
 
+/* ---- Inline functions a file uses (src/dwarf/inline-uses.c) ---- */
+
+/* One inlined function of a file and where its instances are. */
+struct ka_inline_instance {
+	char *caller;    /* the out-of-line function it is inlined into */
+	char *call_file; /* where the outermost frame is inlined */
+	unsigned call_line;
+};
+struct ka_inline_used {
+	char *function;
+	char *decl_file;
+	unsigned decl_line;
+	struct ka_inline_instance *inst;
+	size_t n_inst, cap_inst;
+};
+struct ka_module_inlines {
+	bool have_dwarf;
+	struct ka_inline_used *v;
+	size_t n, cap;
+};
+
+/*
+ * Every function inlined in d (DW_TAG_inlined_subroutine), grouped by name
+ * and declaration file, sorted by name; paths tidied as in chains.
+ * Returns 0, or -ENOENT without debug info.
+ */
+int ka_dwarf_inline_uses(struct ka_dwarf *d, struct ka_module_inlines *out);
+void ka_module_inlines_free(struct ka_module_inlines *mi);

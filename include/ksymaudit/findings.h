@@ -28,6 +28,16 @@ enum ka_ref_kind {
 };
 const char *ka_ref_kind_name(enum ka_ref_kind k);
 
+/* diff: how a finding relates OLD to NEW (KA_CHANGE_NONE outside diff). */
+enum ka_change {
+	KA_CHANGE_NONE,
+	KA_CHANGE_NEW,     /* in NEW only */
+	KA_CHANGE_GONE,    /* in OLD only */
+	KA_CHANGE_CHANGED, /* in both, different */
+};
+/* "new", "gone", "changed"; NULL for KA_CHANGE_NONE. */
+const char *ka_change_name(enum ka_change c);
+
 /* One inlined function, innermost first in a chain. */
 struct ka_inline_frame {
 	char *function;
@@ -75,6 +85,9 @@ struct ka_finding {
 	const char *waived_by; /* reason of the waiver, NULL when not waived */
 	bool attribute;      /* sites to be found from the module's references
 				to symbol (src/model/sites.c) */
+	enum ka_change change; /* diff only */
+	char *old_value;     /* export-license: the export in OLD and in NEW */
+	char *new_value;     /* ("EXPORT_SYMBOL_GPL", …), NULL when absent */
 };
 
 struct ka_findings {

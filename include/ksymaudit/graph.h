@@ -16,6 +16,7 @@
 #include "ksymaudit/dwarf.h"
 #include "ksymaudit/findings.h"
 #include "ksymaudit/hashmap.h"
+#include "ksymaudit/report.h"
 #include "ksymaudit/run.h"
 
 #define KA_GNODE_NONE UINT32_MAX
@@ -103,6 +104,19 @@ struct ka_wrapper {
 size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
 			       struct ka_wrapper **out);
 void ka_wrappers_free(struct ka_wrapper *w, size_t n);
+
+/* ---- reach facts for export-door (src/model/reach.c) ---- */
+
+/*
+ * The unexported functions of g that its exports reach through unexported
+ * code within max_depth steps, each with a GPL-only export that reaches it
+ * and the shortest path from a non-GPL one. Returns the number of facts in
+ * *out (owned by the caller).
+ */
+size_t ka_reach_collect(struct ka_graph *g, const char *owner,
+			unsigned max_depth, struct ka_reach_fact **out);
+/* Sorts facts by owner and function and merges those of the same name. */
+void ka_reach_merge(struct ka_reach_fact *v, size_t *n);
 /* ---- The whole-kernel pass (src/model/tree.c) ---- */
 
 /* What a tree run looks at. */
@@ -113,6 +127,7 @@ struct ka_tree_opts {
 	unsigned threads;          /* 0: number of CPUs */
 	bool checks;               /* run the tree checks */
 	const char *explain;       /* explain this symbol, or NULL */
+	bool reach;                /* gather reach facts (export-door) */
 	/* Called after each file (from any thread, under a lock). */
 	void (*progress)(unsigned done, unsigned total, void *arg);
 	void *progress_arg;
@@ -163,6 +178,8 @@ struct ka_tree_result {
 	unsigned files_done, files_total;
 	struct ka_wrapper_fact *wrappers;
 	size_t n_wrappers, cap_wrappers;
+	struct ka_reach_fact *reach; /* when opts.reach: sorted, merged */
+	size_t n_reach, cap_reach;
 };
 
 /*

@@ -118,6 +118,11 @@ static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 	free(sizes);
 }
 
+static void run_diff(struct ka_run *run, const struct ka_diff *d)
+{
+	ka_diff_tree_changes(run, d, ka_check_export_wrapper.id);
+}
+
 const struct ka_check ka_check_export_wrapper = {
 	.id = "export-wrapper",
 	.severity = KA_SEV_WARNING,
@@ -131,4 +136,5 @@ const struct ka_check ka_check_export_wrapper = {
 		"GPL-only facility, or waive it with a reason when the use is "
 		"incidental (ksymaudit-rules(5)).",
 	.run_kernel = run_kernel,
+	.run_diff = run_diff,
 };

@@ -72,6 +72,11 @@ static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 	}
 }
 
+static void run_diff(struct ka_run *run, const struct ka_diff *d)
+{
+	ka_diff_tree_changes(run, d, ka_check_inline_exposure.id);
+}
+
 const struct ka_check ka_check_inline_exposure = {
 	.id = "inline-exposure",
 	.severity = KA_SEV_WARNING,
@@ -85,4 +90,5 @@ const struct ka_check ka_check_inline_exposure = {
 		"for every module, move the GPL-only part out of line behind a "
 		"plain export, or waive it with a reason (ksymaudit-rules(5)).",
 	.run_kernel = run_kernel,
+	.run_diff = run_diff,
 };

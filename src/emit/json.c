@@ -224,6 +224,13 @@ static struct json_object *finding_json(const struct ka_finding *f)
 		add(o, "note", ka_json_string(f->note));
 	add(o, "sites", sites_json(f));
 	add(o, "path", path_json(f));
+	if (f->change) { /* diff */
+		add(o, "change", ka_json_string(ka_change_name(f->change)));
+		if (f->old_value || f->new_value) {
+			add(o, "old", ka_json_string(f->old_value));
+			add(o, "new", ka_json_string(f->new_value));
+		}
+	}
 	return o;
 }
 
@@ -277,6 +284,76 @@ static struct json_object *summary_json(const struct ka_run *run)
 	return o;
 }
 
+/* ---- tree: the kernel side as facts, for diff (src/readers/report.c) ---- */
+
+static int cmp_export(const void *a, const void *b)
+{
+	const struct ka_export *x = *(const struct ka_export *const *)a;
+	const struct ka_export *y = *(const struct ka_export *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+static struct json_object *strings_json(const struct strvec *sv)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, ka_json_string(sv->v[i]));
+	return a;
+}
+
+void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
+{
+	const struct ka_exportdb *db = &run->exports;
+	const struct ka_kfacts *kf = run->kfacts;
+	/* One export per name (the one lookups see), sorted. */
+	const struct ka_export **ex = xcalloc(db->n + 1, sizeof(*ex));
+	size_t n = 0;
+	for (size_t i = 0; i < db->n; i++)
+		if (ka_exportdb_find(db, db->all[i]->name) == db->all[i])
+			ex[n++] = db->all[i];
+	if (n > 1)
+		qsort(ex, n, sizeof(*ex), cmp_export);
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(ex[i]->name));
+		add(o, "type", ka_json_string(ka_export_type_name(ex[i]->type)));
+		add(o, "namespace", ka_json_string(ex[i]->ns));
+		add(o, "owner", ka_json_string(ex[i]->owner));
+		json_object_array_add(a, o);
+	}
+	free(ex);
+	add(root, "exports", a);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < kf->n_inlines; i++) {
+		const struct ka_inline_fact *u = &kf->inlines[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "function", ka_json_string(u->function));
+		add(o, "decl_file", ka_json_string(u->decl_file));
+		add(o, "decl_line", ka_json_line(u->decl_line));
+		add(o, "gpl_symbols", strings_json(&u->gpl_symbols));
+		add(o, "instances", json_object_new_int64(u->instances));
+		json_object_array_add(a, o);
+	}
+	add(root, "inline_uses", a);
+
+	struct json_object *r = json_object_new_object();
+	add(r, "max_depth", json_object_new_int64(kf->max_depth));
+	a = json_object_new_array();
+	for (size_t i = 0; i < kf->n_reach; i++) {
+		const struct ka_reach_fact *x = &kf->reach[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "owner", ka_json_string(x->owner));
+		add(o, "function", ka_json_string(x->function));
+		add(o, "gpl_export", ka_json_string(x->gpl_export));
+		add(o, "plain_path", strings_json(&x->plain_path));
+		json_object_array_add(a, o);
+	}
+	add(r, "functions", a);
+	add(root, "reach", r);
+}
+
 static int emit_json(FILE *out, const struct ka_run *run,
 		     const struct ka_emit_opts *o)
 {
@@ -292,6 +369,8 @@ static int emit_json(FILE *out, const struct ka_run *run,
 		json_object_array_add(fa, finding_json(&run->findings.v[i]));
 	add(root, "findings", fa);
 	add(root, "summary", summary_json(run));
+	if (run->kfacts)
+		ka_json_kernel_facts(root, run);
 	return ka_json_write(out, root, o && o->pretty);
 }
 

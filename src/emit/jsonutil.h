@@ -24,3 +24,6 @@ struct json_object *ka_json_features(void);
  * newline; takes ownership of root. Returns 0 or -EIO.
  */
 int ka_json_write(FILE *out, struct json_object *root, bool pretty);
+/* tree: adds "exports", "inline_uses" and "reach" from run (run->kfacts set). */
+struct ka_run;
+void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run);

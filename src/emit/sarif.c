@@ -217,6 +217,12 @@ static struct json_object *result_json(const struct ka_finding *f,
 			json_object_array_add(p, ka_json_string(f->path[i].symbol));
 		add(props, "path", p);
 	}
+	if (f->change) /* diff */
+		add(props, "change", ka_json_string(ka_change_name(f->change)));
+	if (f->old_value || f->new_value) {
+		add(props, "old", ka_json_string(f->old_value));
+		add(props, "new", ka_json_string(f->new_value));
+	}
 	add(r, "properties", props);
 	return r;
 }

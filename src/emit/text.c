@@ -120,8 +120,9 @@ static void print_finding(FILE *out, const struct ka_finding *f,
 		fprintf(out, "%s:%u: ", f->file, f->line);
 	else if (f->file)
 		fprintf(out, "%s: ", f->file);
-	fprintf(out, "%s: %s [%s]", ka_severity_name(f->severity), f->message,
-		f->check);
+	fprintf(out, "%s: %s%s%s [%s]", ka_severity_name(f->severity),
+		f->change ? ka_change_name(f->change) : "",
+		f->change ? ": " : "", f->message, f->check);
 	if (f->waived_by)
 		fprintf(out, " (waived: %s)", f->waived_by);
 	fputc('\n', out);
@@ -149,6 +150,10 @@ static void print_finding(FILE *out, const struct ka_finding *f,
 		}
 		print_site(out, &f->sites[i], count);
 	}
+	if (f->old_value || f->new_value)
+		fprintf(out, "  was %s, now %s\n",
+			f->old_value ? f->old_value : "not exported",
+			f->new_value ? f->new_value : "not exported");
 	if (f->note)
 		fprintf(out, "  note: %s\n", f->note);
 	free(done);

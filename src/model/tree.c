@@ -381,6 +381,12 @@ static void process(struct shared *sh, const struct job *j)
 		ka_diag_add(&c.diags, false, j->path, 0,
 			    "no debug info: header inlines not attributed");
 
+	struct ka_reach_fact *reach = NULL;
+	size_t n_reach = 0;
+	if (sh->o->reach)
+		n_reach = ka_reach_collect(&c.g, c.owner, sh->run->max_depth
+					   ? sh->run->max_depth : 3, &reach);
+
 	struct ka_wrapper_fact *facts = xcalloc(n_w + 1, sizeof(*facts));
 	for (size_t i = 0; i < n_w; i++)
 		wrapper_fact(&c, &w[i], &facts[i]);
@@ -395,7 +401,12 @@ static void process(struct shared *sh, const struct job *j)
 		ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
 		res->wrappers[res->n_wrappers++] = facts[i];
 	}
+	for (size_t i = 0; i < n_reach; i++) {
+		ARRAY_GROW(res->reach, res->n_reach, res->cap_reach);
+		res->reach[res->n_reach++] = reach[i];
+	}
 	pthread_mutex_unlock(&sh->res->lock);
+	free(reach);
 	free(facts);
 	ka_gsites_free(c.sites, c.n_sites);
 	free(c.site_of_edge);
@@ -477,6 +488,7 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 
 	if (res->n_uses)
 		qsort(res->uses, res->n_uses, sizeof(*res->uses), cmp_use);
+	ka_reach_merge(res->reach, &res->n_reach);
 	for (size_t i = 0; i < res->n_uses; i++) {
 		strvec_sort_unique(&res->uses[i]->gpl_symbols);
 		/* Thread order decides which is seen first: sort for stable output. */
@@ -523,5 +535,7 @@ void ka_tree_result_free(struct ka_tree_result *res)
 		strvec_free(&f->reached);
 	}
 	free(res->wrappers);
+	struct ka_kfacts kf = { .reach = res->reach, .n_reach = res->n_reach };
+	ka_kfacts_free(&kf);
 	pthread_mutex_destroy(&res->lock);
 }

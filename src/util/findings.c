@@ -44,6 +44,17 @@ const char *ka_ref_kind_name(enum ka_ref_kind k)
 	return (unsigned)k < KA_ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
 }
 
+const char *ka_change_name(enum ka_change c)
+{
+	switch (c) {
+	case KA_CHANGE_NEW: return "new";
+	case KA_CHANGE_GONE: return "gone";
+	case KA_CHANGE_CHANGED: return "changed";
+	case KA_CHANGE_NONE: break;
+	}
+	return NULL;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -198,6 +209,8 @@ void ka_findings_free(struct ka_findings *f)
 		free(x->symbol);
 		free(x->message);
 		free(x->note);
+		free(x->old_value);
+		free(x->new_value);
 		for (size_t j = 0; j < x->n_sites; j++)
 			ka_site_clear(&x->sites[j]);
 		free(x->sites);

@@ -1,0 +1,151 @@
+/*
+ * module-breaks (diff -m): a module built against OLD that will not load
+ * against NEW. Its imports as they are (an export removed, made GPL-only
+ * or moved into a namespace it does not import), and the header inlines it
+ * uses: rebuilt against NEW, an inline that now reaches GPL-only exports
+ * makes a GPL-incompatible module GPL-only (the 4.18 put_page() case).
+ */
+#include <stdlib.h>
+
+#include "ksymaudit/checks.h"
+
+static bool module_provides(const struct ka_run *run, const char *sym)
+{
+	const struct ka_export *e = ka_exportdb_find(&run->exports, sym);
+	return e && e->module;
+}
+
+static void imports(struct ka_run *run, const struct ka_diff *d,
+		    const struct ka_module *m, bool gpl_ok)
+{
+	const struct ka_exportdb *odb = &d->old_side->exports;
+	const struct ka_exportdb *ndb = &d->new_side->exports;
+	for (size_t i = 0; i < m->n_imports; i++) {
+		const struct ka_import *im = &m->imports[i];
+		if (im->weak || module_provides(run, im->name))
+			continue;
+		const struct ka_export *o = ka_exportdb_find(odb, im->name);
+		const struct ka_export *n = ka_exportdb_find(ndb, im->name);
+		/* Only what works against OLD can break. */
+		if (!o || (!gpl_ok && ka_export_type_is_gpl_only(o->type)))
+			continue;
+		char *why = NULL;
+		if (!n)
+			why = xstrdup("which NEW no longer exports");
+		else if (!gpl_ok && ka_export_type_is_gpl_only(n->type))
+			why = xasprintf("which became %s",
+					ka_export_type_name(n->type));
+		else if (n->ns && (!o->ns || strcmp(o->ns, n->ns)) &&
+			 !strvec_contains(&m->import_ns, n->ns))
+			why = xasprintf("which moved into namespace %s, not "
+					"imported by the module", n->ns);
+		if (!why)
+			continue;
+		struct ka_finding *f = ka_finding_add(
+			&run->findings, ka_check_module_breaks.id,
+			ka_check_module_breaks.severity, m->name, m->path,
+			im->name, "module %s will not load against NEW: it "
+			"imports '%s', %s", m->name, im->name, why);
+		f->change = KA_CHANGE_NEW;
+		f->old_value = ka_export_describe(o);
+		f->new_value = ka_export_describe(n);
+		free(why);
+	}
+}
+
+static char *join_new(const struct strvec *nv, const struct strvec *ov,
+		      size_t *count)
+{
+	char *s = xstrdup("");
+	*count = 0;
+	for (size_t i = 0; i < nv->n; i++) {
+		if (ov && strvec_contains(ov, nv->v[i]))
+			continue;
+		char *t = xasprintf("%s%s%s", s, *count ? ", " : "", nv->v[i]);
+		free(s);
+		s = t;
+		(*count)++;
+	}
+	return s;
+}
+
+static void inlines(struct ka_run *run, const struct ka_diff *d,
+		    const struct ka_module *m, const struct ka_module_inlines *mi)
+{
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct ka_inline_used *u = &mi->v[i];
+		const struct ka_inline_fact *nf =
+			ka_report_inline(d->new_side, u->function);
+		if (!nf)
+			continue;
+		const struct ka_inline_fact *of =
+			ka_report_inline(d->old_side, u->function);
+		size_t n;
+		char *syms = join_new(&nf->gpl_symbols,
+				      of ? &of->gpl_symbols : NULL, &n);
+		if (!n) {
+			free(syms);
+			continue;
+		}
+		struct ka_finding *f = ka_finding_add(
+			&run->findings, ka_check_module_breaks.id,
+			ka_check_module_breaks.severity, m->name, m->path,
+			u->function, "module %s will fail to load once rebuilt "
+			"against NEW: %s() at %zu site%s now reaches GPL-only %s",
+			m->name, u->function, u->n_inst,
+			u->n_inst == 1 ? "" : "s", syms);
+		f->change = KA_CHANGE_NEW;
+		f->count = (unsigned)u->n_inst;
+		f->note = xasprintf("%s() is declared at %s:%u in NEW",
+				    nf->function, nf->decl_file, nf->decl_line);
+		for (size_t k = 0; k < u->n_inst; k++) {
+			const struct ka_inline_instance *in = &u->inst[k];
+			struct ka_site *s = ka_finding_add_site(f);
+			s->function = xstrdup(in->caller);
+			s->file = in->call_file ? xstrdup(in->call_file) : NULL;
+			s->line = in->call_line;
+			s->kind = KA_REF_CALL;
+			s->has_debuginfo = true;
+			ka_inline_chain_push(s, u->function, u->decl_file,
+					     u->decl_line, in->call_file,
+					     in->call_line);
+		}
+		/* The source line of the first instance, for editors. */
+		if (u->n_inst && u->inst[0].call_file) {
+			free(f->file);
+			f->file = xstrdup(u->inst[0].call_file);
+			f->line = u->inst[0].call_line;
+		}
+		free(syms);
+	}
+}
+
+static void run_diff(struct ka_run *run, const struct ka_diff *d)
+{
+	for (size_t i = 0; i < run->n_modules; i++) {
+		const struct ka_module *m = run->modules[i];
+		bool gpl_ok = ka_module_is_gpl_compatible(run, m);
+		imports(run, d, m, gpl_ok);
+		if (!gpl_ok && i < d->n_mod_inlines)
+			inlines(run, d, m, &d->mod_inlines[i]);
+	}
+}
+
+const struct ka_check ka_check_module_breaks = {
+	.id = "module-breaks",
+	.severity = KA_SEV_ERROR,
+	.scope = KA_SCOPE_DIFF,
+	.summary = "a module that loads against OLD will not load against NEW",
+	.description = "diff -m: a module built against OLD imports an export "
+		       "that NEW removed, made GPL-only (for a GPL-incompatible "
+		       "module) or moved into a namespace the module does not "
+		       "import; or it uses a header inline (found from its "
+		       "DWARF inline instances) that in NEW reaches GPL-only "
+		       "exports it did not reach in OLD, so the module fails "
+		       "to load once rebuilt against NEW.",
+	.help = "Port the module before NEW ships: stop using the symbol or "
+		"inline, import the namespace, or ask upstream to keep the "
+		"export (the 4.18 put_page() exports were reverted to "
+		"EXPORT_SYMBOL, commit 31c5bda3a656).",
+	.run_diff = run_diff,
+};
