@@ -10,6 +10,23 @@
 
 #include "ksymaudit/graph.h"
 
+/*
+ * A compiler clone (foo.part.0, foo.isra.0, foo.constprop.0) is keyed by
+ * the function it was made from: which clones exist differs from build to
+ * build. Cold parts (foo.cold) are pieces of foo, not functions of their
+ * own: the walk does not record them.
+ */
+static bool cold_part(const char *name)
+{
+	const char *d = strstr(name, ".cold");
+	return d && (d[5] == '\0' || d[5] == '.');
+}
+
+static char *base_name(const char *name)
+{
+	return xstrndup(name, strcspn(name, "."));
+}
+
 struct node_reach {
 	uint32_t gpl_export;  /* node of a GPL-only export, or NONE */
 	uint32_t plain_depth; /* 0: no non-GPL export reaches it */
@@ -39,7 +56,8 @@ static void record_plain(const struct ka_graph *g, const struct walk *w,
 		k = g->edges[w->via[k]].from;
 	}
 	for (uint32_t i = 0; i <= d; i++)
-		strvec_push(&r->plain_path, names[i] ? names[i] : "?");
+		strvec_push_owned(&r->plain_path,
+				  base_name(names[i] ? names[i] : "?"));
 	free(names);
 }
 
@@ -104,14 +122,14 @@ size_t ka_reach_collect(struct ka_graph *g, const char *owner,
 	for (uint32_t i = 0; i < g->n_nodes; i++) {
 		struct node_reach *r = &reach[i];
 		if ((r->gpl_export == KA_GNODE_NONE && !r->plain_depth) ||
-		    !g->nodes[i].name) {
+		    !g->nodes[i].name || cold_part(g->nodes[i].name)) {
 			strvec_free(&r->plain_path);
 			continue;
 		}
 		ARRAY_GROW(*out, n, cap);
 		(*out)[n++] = (struct ka_reach_fact){
 			.owner = xstrdup(owner),
-			.function = xstrdup(g->nodes[i].name),
+			.function = base_name(g->nodes[i].name),
 			.gpl_export = r->gpl_export == KA_GNODE_NONE
 				? NULL : xstrdup(g->nodes[r->gpl_export].name),
 			.plain_path = r->plain_path,
