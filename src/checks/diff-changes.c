@@ -16,7 +16,7 @@ static struct ka_finding *copy(struct ka_findings *dst,
 					      src->symbol, "%s", src->message);
 	f->line = src->line;
 	f->count = src->count;
-	f->rank = src->rank;
+	f->rank = 0; /* diff orders by place, not by tree's ranking */
 	f->note = src->note ? xstrdup(src->note) : NULL;
 	for (size_t i = 0; i < src->n_sites; i++)
 		ka_site_copy(ka_finding_add_site(f), &src->sites[i]);
