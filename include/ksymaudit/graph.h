@@ -140,6 +140,9 @@ struct ka_inline_use {
 	struct strvec gpl_symbols; /* sorted, unique */
 	struct strvec inner;       /* inner inlines on the way, sorted */
 	unsigned instances;
+	/* Instances that reference each GPL-only symbol (unsorted). */
+	struct strvec sym_counts;
+	unsigned *sym_n;
 	char *example_file;        /* one instance, in the kernel sources */
 	unsigned example_line;
 	char *example_object;      /* the object file it was seen in */

@@ -17,8 +17,17 @@ struct ka_inline_fact {
 	char *decl_file;
 	unsigned decl_line;
 	struct strvec gpl_symbols; /* sorted, unique */
-	unsigned instances;
+	unsigned *gpl_instances;   /* per gpl_symbols entry: the instances
+				      that reference it (NULL: unknown) */
+	unsigned instances;        /* instances that reference any */
 };
+/*
+ * True when gpl_symbols[i] is one the inline reaches by itself: referenced
+ * by at least two and at least half of its instances (not only where a
+ * caller hands it in, as the keys of arch_static_branch(), nor in one odd
+ * instance). Unknown counts: true.
+ */
+bool ka_inline_fact_intrinsic(const struct ka_inline_fact *f, size_t i);
 
 /*
  * An unexported function that exports reach through unexported code,

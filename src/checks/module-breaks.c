@@ -1,6 +1,6 @@
 /*
- * module-breaks (diff -m): a module built against OLD that will not load
- * against NEW. Its imports as they are (an export removed, made GPL-only
+ * module-breaks (diff -m): a module built against OLD that loads against
+ * OLD (as far as exports tell) and will not load against NEW. Its imports as they are (an export removed, made GPL-only
  * or moved into a namespace it does not import), and the header inlines it
  * uses: rebuilt against NEW, an inline that now reaches GPL-only exports
  * makes a GPL-incompatible module GPL-only (the 4.18 put_page() case).
@@ -15,7 +15,7 @@ static bool module_provides(const struct ka_run *run, const char *sym)
 	return e && e->module;
 }
 
-static void imports(struct ka_run *run, const struct ka_diff *d,
+static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		    const struct ka_module *m, bool gpl_ok)
 {
 	const struct ka_exportdb *odb = &d->old_side->exports;
@@ -53,13 +53,33 @@ static void imports(struct ka_run *run, const struct ka_diff *d,
 	}
 }
 
-static char *join_new(const struct strvec *nv, const struct strvec *ov,
-		      size_t *count)
+static bool imports(const struct ka_module *m, const char *sym)
 {
+	for (size_t i = 0; i < m->n_imports; i++)
+		if (!strcmp(m->imports[i].name, sym))
+			return true;
+	return false;
+}
+
+/*
+ * The GPL-only symbols nf reaches by itself that of does not reach, and
+ * that the module does not use already as GPL-only (then it does not load
+ * against OLD either).
+ */
+static char *join_new(const struct ka_diff *d, const struct ka_module *m,
+		      const struct ka_inline_fact *nf,
+		      const struct ka_inline_fact *of, size_t *count)
+{
+	const struct strvec *nv = &nf->gpl_symbols;
 	char *s = xstrdup("");
 	*count = 0;
 	for (size_t i = 0; i < nv->n; i++) {
-		if (ov && strvec_contains(ov, nv->v[i]))
+		const struct ka_export *o =
+			ka_exportdb_find(&d->old_side->exports, nv->v[i]);
+		if ((of && strvec_contains(&of->gpl_symbols, nv->v[i])) ||
+		    !ka_inline_fact_intrinsic(nf, i) ||
+		    (o && ka_export_type_is_gpl_only(o->type) &&
+		     imports(m, nv->v[i])))
 			continue;
 		char *t = xasprintf("%s%s%s", s, *count ? ", " : "", nv->v[i]);
 		free(s);
@@ -81,8 +101,7 @@ static void inlines(struct ka_run *run, const struct ka_diff *d,
 		const struct ka_inline_fact *of =
 			ka_report_inline(d->old_side, u->function);
 		size_t n;
-		char *syms = join_new(&nf->gpl_symbols,
-				      of ? &of->gpl_symbols : NULL, &n);
+		char *syms = join_new(d, m, nf, of, &n);
 		if (!n) {
 			free(syms);
 			continue;
@@ -125,7 +144,7 @@ static void run_diff(struct ka_run *run, const struct ka_diff *d)
 	for (size_t i = 0; i < run->n_modules; i++) {
 		const struct ka_module *m = run->modules[i];
 		bool gpl_ok = ka_module_is_gpl_compatible(run, m);
-		imports(run, d, m, gpl_ok);
+		check_imports(run, d, m, gpl_ok);
 		if (!gpl_ok && i < d->n_mod_inlines)
 			inlines(run, d, m, &d->mod_inlines[i]);
 	}

@@ -333,6 +333,13 @@ void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
 		add(o, "decl_file", ka_json_string(u->decl_file));
 		add(o, "decl_line", ka_json_line(u->decl_line));
 		add(o, "gpl_symbols", strings_json(&u->gpl_symbols));
+		if (u->gpl_instances) {
+			struct json_object *c = json_object_new_array();
+			for (size_t k = 0; k < u->gpl_symbols.n; k++)
+				json_object_array_add(c, json_object_new_int64(
+							 u->gpl_instances[k]));
+			add(o, "gpl_instances", c);
+		}
 		add(o, "instances", json_object_new_int64(u->instances));
 		json_object_array_add(a, o);
 	}

@@ -20,8 +20,14 @@ void ka_kfacts_from_tree(struct ka_kfacts *kf, struct ka_tree_result *res,
 			.decl_file = xstrdup(u->decl_file),
 			.decl_line = u->decl_line,
 			.instances = u->instances };
-		for (size_t k = 0; k < u->gpl_symbols.n; k++)
+		f->gpl_instances = xcalloc(u->gpl_symbols.n + 1,
+					   sizeof(*f->gpl_instances));
+		for (size_t k = 0; k < u->gpl_symbols.n; k++) {
 			strvec_push(&f->gpl_symbols, u->gpl_symbols.v[k]);
+			for (size_t j = 0; j < u->sym_counts.n; j++)
+				if (!strcmp(u->sym_counts.v[j], u->gpl_symbols.v[k]))
+					f->gpl_instances[k] = u->sym_n[j];
+		}
 	}
 	kf->reach = res->reach;
 	kf->n_reach = res->n_reach;

@@ -26,6 +26,7 @@ struct shared {
 struct inst {
 	struct ka_inline_use *use;
 	uint64_t off;
+	const char *sym; /* the GPL-only export referenced there */
 };
 
 struct filectx {
@@ -110,6 +111,29 @@ static int cmp_inst(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static int cmp_inst_sym(const void *a, const void *b)
+{
+	const struct inst *x = a, *y = b;
+	if (x->use != y->use)
+		return x->use < y->use ? -1 : 1;
+	int c = strcmp(x->sym, y->sym);
+	if (c)
+		return c;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void sym_count_add(struct ka_inline_use *u, const char *sym)
+{
+	for (size_t i = 0; i < u->sym_counts.n; i++)
+		if (!strcmp(u->sym_counts.v[i], sym)) {
+			u->sym_n[i]++;
+			return;
+		}
+	strvec_push(&u->sym_counts, sym);
+	u->sym_n = xrealloc(u->sym_n, u->sym_counts.n * sizeof(*u->sym_n));
+	u->sym_n[u->sym_counts.n - 1] = 1;
+}
+
 /*
  * The example instance: the first by (object, file, line, function), so
  * that it does not depend on which thread saw which file first.
@@ -176,7 +200,7 @@ static void gather_inlines(struct filectx *c)
 					strvec_push(&u->inner, s->chain[j].function);
 			example(u, c, s);
 			ARRAY_GROW(inst, n_inst, cap_inst);
-			inst[n_inst++] = (struct inst){ u, gs->frame_off[k] };
+			inst[n_inst++] = (struct inst){ u, gs->frame_off[k], e->name };
 		}
 		/* An out-of-line copy of a header inline. */
 		if (gs->outer_decl_file && gs->outer_inline &&
@@ -191,7 +215,7 @@ static void gather_inlines(struct filectx *c)
 					strvec_push(&u->inner, s->chain[j].function);
 			set_example(u, c->path, s->file, s->line, s->function);
 			ARRAY_GROW(inst, n_inst, cap_inst);
-			inst[n_inst++] = (struct inst){ u, UINT64_MAX - e->from };
+			inst[n_inst++] = (struct inst){ u, UINT64_MAX - e->from, e->name };
 		}
 	}
 	if (n_inst)
@@ -199,6 +223,14 @@ static void gather_inlines(struct filectx *c)
 	for (size_t i = 0; i < n_inst; i++)
 		if (!i || cmp_inst(&inst[i - 1], &inst[i]) != 0)
 			inst[i].use->instances++;
+	/* Per symbol: the instances that reference it (diff tells the
+	 * symbols every instance reaches from those that depend on the
+	 * caller, such as the keys arch_static_branch() is given). */
+	if (n_inst)
+		qsort(inst, n_inst, sizeof(*inst), cmp_inst_sym);
+	for (size_t i = 0; i < n_inst; i++)
+		if (!i || cmp_inst_sym(&inst[i - 1], &inst[i]) != 0)
+			sym_count_add(inst[i].use, inst[i].sym);
 	free(inst);
 }
 
@@ -505,6 +537,8 @@ void ka_tree_result_free(struct ka_tree_result *res)
 		free(u->decl_file);
 		strvec_free(&u->gpl_symbols);
 		strvec_free(&u->inner);
+		strvec_free(&u->sym_counts);
+		free(u->sym_n);
 		free(u->example_file);
 		free(u->example_object);
 		free(u->example_function);

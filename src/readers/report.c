@@ -322,6 +322,39 @@ static void read_findings(struct rd *c, json_object *root)
 
 /* ---- facts ---- */
 
+/* gpl_instances: optional, one count per gpl_symbols entry. */
+static void read_counts(struct rd *c, json_object *o, const char *where,
+			struct ka_inline_fact *u)
+{
+	json_object *a = get_array(c, o, where, "gpl_instances", false);
+	if (!a || c->bad)
+		return;
+	if (json_object_array_length(a) != u->gpl_symbols.n) {
+		bad(c, where, "'gpl_instances' and 'gpl_symbols' differ in length");
+		return;
+	}
+	u->gpl_instances = xcalloc(u->gpl_symbols.n + 1,
+				   sizeof(*u->gpl_instances));
+	for (size_t i = 0; i < u->gpl_symbols.n; i++) {
+		json_object *v = json_object_array_get_idx(a, i);
+		int64_t n = v && json_object_is_type(v, json_type_int)
+			? json_object_get_int64(v) : -1;
+		if (n < 0 || n > UINT_MAX) {
+			bad(c, where, "'gpl_instances[%zu]' is not a count", i);
+			return;
+		}
+		u->gpl_instances[i] = (unsigned)n;
+	}
+}
+
+bool ka_inline_fact_intrinsic(const struct ka_inline_fact *f, size_t i)
+{
+	if (!f->gpl_instances || i >= f->gpl_symbols.n)
+		return true;
+	return f->gpl_instances[i] >= 2 &&
+	       2 * (uint64_t)f->gpl_instances[i] >= f->instances;
+}
+
 static void read_inlines(struct rd *c, json_object *root)
 {
 	struct ka_kfacts *kf = &c->r->facts;
@@ -342,7 +375,7 @@ static void read_inlines(struct rd *c, json_object *root)
 				.decl_line = (unsigned)line,
 				.instances = (unsigned)inst };
 			get_strings(c, o, where, "gpl_symbols", &u->gpl_symbols);
-			strvec_sort_unique(&u->gpl_symbols);
+			read_counts(c, o, where, u);
 		}
 		free(where);
 	}
@@ -519,6 +552,7 @@ void ka_kfacts_free(struct ka_kfacts *f)
 		free(f->inlines[i].function);
 		free(f->inlines[i].decl_file);
 		strvec_free(&f->inlines[i].gpl_symbols);
+		free(f->inlines[i].gpl_instances);
 	}
 	free(f->inlines);
 	for (size_t i = 0; i < f->n_reach; i++) {
