@@ -155,13 +155,15 @@ const struct ka_check ka_check_module_breaks = {
 	.severity = KA_SEV_ERROR,
 	.scope = KA_SCOPE_DIFF,
 	.summary = "a module that loads against OLD will not load against NEW",
-	.description = "diff -m: a module built against OLD imports an export "
+	.description = "diff -m: a module built against OLD, which loads "
+		       "against OLD, imports an export "
 		       "that NEW removed, made GPL-only (for a GPL-incompatible "
 		       "module) or moved into a namespace the module does not "
 		       "import; or it uses a header inline (found from its "
 		       "DWARF inline instances) that in NEW reaches GPL-only "
-		       "exports it did not reach in OLD, so the module fails "
-		       "to load once rebuilt against NEW.",
+		       "exports it did not reach in OLD (at least two and half "
+		       "of the inline's instances in NEW reference them), so "
+		       "the module fails to load once rebuilt against NEW.",
 	.help = "Port the module before NEW ships: stop using the symbol or "
 		"inline, import the namespace, or ask upstream to keep the "
 		"export (the 4.18 put_page() exports were reverted to "
