@@ -5,7 +5,7 @@
 # export (mini_plain, the 4.18 put_page() case), one that reaches one more
 # (mini_get: changed), a new EXPORT_SYMBOL door (door_entry -> interior,
 # which only gpl_entry reached), and two modules built against OLD (and one
-# ready for NEW). Both sides as kernels and as saved reports must give the
+# ready for NEW, one that does not load against OLD). Both sides as kernels and as saved reports must give the
 # same findings; the exit status counts new findings only.
 # Usage: test-diff.sh KSYMAUDIT SRC_DIR FIXTURE_SRC_DIR RULES_DIR
 set -eu
@@ -29,7 +29,7 @@ for side in old new; do
 		"$tmp/$side/core.o" "$tmp/$side/user.o"
 done
 mkdir "$tmp/mods"
-(cd "$src" && for m in mod-vendor mod-free mod-ready; do
+(cd "$src" && for m in mod-vendor mod-free mod-ready mod-broken; do
 	# shellcheck disable=SC2086
 	gcc $cflags -c "$m.c" -o "$tmp/$m.o"
 	ld -r -T "$fxsrc/module.lds" -o "$tmp/mods/$m.ko" "$tmp/$m.o"
@@ -86,13 +86,16 @@ grep -q "^warning: changed: EXPORT_SYMBOL 'flip_func' became GPL-only \[export-l
 	{ echo "FAIL text: flip_func line"; cat text.txt; fail=1; }
 grep -q "^  was EXPORT_SYMBOL, now EXPORT_SYMBOL in namespace MINI_NS$" text.txt ||
 	{ echo "FAIL text: ns_func old/new line"; cat text.txt; fail=1; }
-# mod-ready imports MINI_NS already: read, and nothing to report.
+# mod-ready imports MINI_NS already: read, and nothing to report;
+# mod-broken does not load against OLD: named, not checked.
 "$bin" diff old.json new.json -m mods -r "$rules" >mods.txt 2>&1 || true
-grep -q "^ksymaudit diff: 6 errors, .* in 3 modules$" mods.txt ||
-	{ echo "FAIL -m: not 3 modules with 6 errors"; tail -1 mods.txt; fail=1; }
-if grep -q "mod_ready" mods.txt; then
-	echo "FAIL -m: mod_ready reported"; fail=1
+grep -q "^ksymaudit diff: 6 errors, .* in 4 modules$" mods.txt ||
+	{ echo "FAIL -m: not 4 modules with 6 errors"; tail -1 mods.txt; fail=1; }
+if grep -q "module mod_ready\|module mod_broken" mods.txt; then
+	echo "FAIL -m: mod_ready or mod_broken reported"; fail=1
 fi
+grep -q "^ksymaudit: .*mod-broken.ko: does not load against OLD (it uses GPL-only 'gpl_core'): not checked for module-breaks$" mods.txt ||
+	{ echo "FAIL -m: mod-broken not named"; cat mods.txt; fail=1; }
 # SARIF carries the change in the result's properties.
 "$bin" diff old.json new.json -r "$rules" -f sarif >out.sarif 2>/dev/null || true
 python3 - out.sarif <<'PY' || { echo "FAIL sarif change property"; fail=1; }
