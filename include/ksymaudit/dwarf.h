@@ -102,6 +102,8 @@ int ka_inlines_attribute(struct ka_dwarf *d, struct ka_gsite *sites,
 /* One inlined function of a file and where its instances are. */
 struct ka_inline_instance {
 	char *caller;    /* the out-of-line function it is inlined into */
+	char *outer;     /* the outermost inline function around it, NULL
+			    when it is inlined into caller directly */
 	char *call_file; /* where the outermost frame is inlined */
 	unsigned call_line;
 };

@@ -89,36 +89,64 @@ static char *join_new(const struct ka_diff *d, const struct ka_module *m,
 	return s;
 }
 
+/* The new GPL-only symbols of u's inline in NEW (owned), or NULL. */
+static char *breaking(const struct ka_diff *d, const struct ka_module *m,
+		      const struct ka_inline_used *u)
+{
+	const struct ka_inline_fact *nf = ka_report_inline(d->new_side,
+							   u->function);
+	if (!nf)
+		return NULL;
+	size_t n;
+	char *syms = join_new(d, m, nf, ka_report_inline(d->old_side,
+							 u->function), &n);
+	if (!n) {
+		free(syms);
+		return NULL;
+	}
+	return syms;
+}
+
+/*
+ * One finding per header inline the module calls that breaks in NEW, with
+ * its instances; an instance inside another inline counts only when that
+ * outermost inline does not break itself (it names the cause already).
+ */
 static void inlines(struct ka_run *run, const struct ka_diff *d,
 		    const struct ka_module *m, const struct ka_module_inlines *mi)
 {
+	char **why = xcalloc(mi->n + 1, sizeof(*why));
+	struct strvec broken = { 0 };
+	for (size_t i = 0; i < mi->n; i++)
+		if ((why[i] = breaking(d, m, &mi->v[i])))
+			strvec_push(&broken, mi->v[i].function);
 	for (size_t i = 0; i < mi->n; i++) {
 		const struct ka_inline_used *u = &mi->v[i];
+		if (!why[i])
+			continue;
+		size_t n_inst = 0;
+		for (size_t k = 0; k < u->n_inst; k++)
+			n_inst += !u->inst[k].outer ||
+				  !strvec_contains(&broken, u->inst[k].outer);
+		if (!n_inst)
+			continue;
 		const struct ka_inline_fact *nf =
 			ka_report_inline(d->new_side, u->function);
-		if (!nf)
-			continue;
-		const struct ka_inline_fact *of =
-			ka_report_inline(d->old_side, u->function);
-		size_t n;
-		char *syms = join_new(d, m, nf, of, &n);
-		if (!n) {
-			free(syms);
-			continue;
-		}
 		struct ka_finding *f = ka_finding_add(
 			&run->findings, ka_check_module_breaks.id,
 			ka_check_module_breaks.severity, m->name, m->path,
 			u->function, "module %s will fail to load once rebuilt "
 			"against NEW: %s() at %zu site%s now reaches GPL-only %s",
-			m->name, u->function, u->n_inst,
-			u->n_inst == 1 ? "" : "s", syms);
+			m->name, u->function, n_inst, n_inst == 1 ? "" : "s",
+			why[i]);
 		f->change = KA_CHANGE_NEW;
-		f->count = (unsigned)u->n_inst;
+		f->count = (unsigned)n_inst;
 		f->note = xasprintf("%s() is declared at %s:%u in NEW",
 				    nf->function, nf->decl_file, nf->decl_line);
 		for (size_t k = 0; k < u->n_inst; k++) {
 			const struct ka_inline_instance *in = &u->inst[k];
+			if (in->outer && strvec_contains(&broken, in->outer))
+				continue;
 			struct ka_site *s = ka_finding_add_site(f);
 			s->function = xstrdup(in->caller);
 			s->file = in->call_file ? xstrdup(in->call_file) : NULL;
@@ -128,15 +156,18 @@ static void inlines(struct ka_run *run, const struct ka_diff *d,
 			ka_inline_chain_push(s, u->function, u->decl_file,
 					     u->decl_line, in->call_file,
 					     in->call_line);
+			/* The source line of the first instance, for editors. */
+			if (f->n_sites == 1 && in->call_file) {
+				free(f->file);
+				f->file = xstrdup(in->call_file);
+				f->line = in->call_line;
+			}
 		}
-		/* The source line of the first instance, for editors. */
-		if (u->n_inst && u->inst[0].call_file) {
-			free(f->file);
-			f->file = xstrdup(u->inst[0].call_file);
-			f->line = u->inst[0].call_line;
-		}
-		free(syms);
 	}
+	for (size_t i = 0; i < mi->n; i++)
+		free(why[i]);
+	free(why);
+	strvec_free(&broken);
 }
 
 /*

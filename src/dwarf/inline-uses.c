@@ -38,7 +38,8 @@ static const char *tidy(struct walk *w, const char *raw)
 	return t;
 }
 
-static void add_instance(struct walk *w, Dwarf_Die *die, const char *caller)
+static void add_instance(struct walk *w, Dwarf_Die *die, const char *caller,
+			 const char *outer)
 {
 	const char *fn = dwarf_diename(die);
 	if (!fn)
@@ -74,21 +75,25 @@ static void add_instance(struct walk *w, Dwarf_Die *die, const char *caller)
 	const char *tcf = tidy(w, cf);
 	u->inst[u->n_inst++] = (struct ka_inline_instance){
 		.caller = xstrdup(caller ? caller : "?"),
+		.outer = outer ? xstrdup(outer) : NULL,
 		.call_file = tcf ? xstrdup(tcf) : NULL,
 		.call_line = (unsigned)line };
 }
 
+/* outer: the outermost inlined function around parent, NULL if none. */
 static void walk_die(struct walk *w, Dwarf_Die *parent, const char *caller,
-		     unsigned depth)
+		     const char *outer, unsigned depth)
 {
 	Dwarf_Die child;
 	if (depth > 64 || dwarf_child(parent, &child) != 0)
 		return;
 	do {
 		int tag = dwarf_tag(&child);
-		const char *c = caller;
+		const char *c = caller, *o = outer;
 		if (tag == DW_TAG_inlined_subroutine) {
-			add_instance(w, &child, caller);
+			add_instance(w, &child, caller, outer);
+			if (!o)
+				o = dwarf_diename(&child);
 		} else if (tag == DW_TAG_subprogram) {
 			/* Only concrete functions hold instances. */
 			if (!dwarf_hasattr(&child, DW_AT_low_pc) &&
@@ -98,7 +103,7 @@ static void walk_die(struct walk *w, Dwarf_Die *parent, const char *caller,
 		}
 		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
 		    tag == DW_TAG_lexical_block)
-			walk_die(w, &child, c, depth + 1);
+			walk_die(w, &child, c, o, depth + 1);
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
 
@@ -132,7 +137,7 @@ int ka_dwarf_inline_uses(struct ka_dwarf *d, struct ka_module_inlines *out)
 				w.files = NULL;
 				w.n_files = 0;
 			}
-			walk_die(&w, &cu, NULL, 0);
+			walk_die(&w, &cu, NULL, NULL, 0);
 		}
 		off = next;
 	}
@@ -153,6 +158,7 @@ void ka_module_inlines_free(struct ka_module_inlines *mi)
 		struct ka_inline_used *u = &mi->v[i];
 		for (size_t k = 0; k < u->n_inst; k++) {
 			free(u->inst[k].caller);
+			free(u->inst[k].outer);
 			free(u->inst[k].call_file);
 		}
 		free(u->inst);
