@@ -5,8 +5,9 @@
 # tools/test-kernel.patch applied (kbuild-new):
 #  (a) __folio_put became EXPORT_SYMBOL_GPL; the header inlines put_page()
 #      and folio_put() call it, so they become inline-exposure findings, and
-#      minix.ko (audited as proprietary) breaks: it imports __folio_put, and
-#      its put_page() instances reach it once rebuilt;
+#      tests/real/diff-module/ka_vendor_mm.c, a proprietary module built here
+#      against kbuild-old, breaks: it imports __folio_put, and its put_page()
+#      reaches it once rebuilt;
 #  (b) the new EXPORT_SYMBOL ksymaudit_door() reaches the GPL-only
 #      synchronize_rcu() through the new static ksymaudit_door_helper(): a new
 #      export-wrapper finding (the helper did not exist in OLD, so it is not
@@ -24,8 +25,6 @@ for d in "$old" "$new"; do
 	[ -s "$d/Module.symvers" ] && [ -e "$d/vmlinux.o" ] ||
 		rk_skip "no kernel build in $d: run tools/build-test-kernel.sh"
 done
-minix=$(find "$old" -name minix.ko | head -1)
-[ -n "$minix" ] || rk_skip "no minix.ko in $old"
 
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -46,10 +45,16 @@ status=0
 [ "$(jq '[.findings[] | select(.check == "inline-exposure" and .symbol == "rcu_read_lock")] | length' old.json)" = 1 ] ||
 	bad "tree -k: rcu_read_lock is not an inline-exposure finding"
 
-# diff of the two kernel trees, with minix.ko audited as proprietary.
+# A vendor module built against OLD, as its vendor would.
+mkdir vendor
+cp "$here/diff-module/ka_vendor_mm.c" "$here/diff-module/Kbuild" vendor/
+make -C "$old" M="$tmp/vendor" KA_MODULE=ka_vendor_mm modules >vendor.log 2>&1 ||
+	{ tail -20 vendor.log >&2; rk_fail "cannot build ka_vendor_mm.ko against $old"; }
+vendor=$tmp/vendor/ka_vendor_mm.ko
+
+# diff of the two kernel trees, with the vendor module.
 status=0
-"$bin" diff "$old" "$new" -m "$minix" --license Proprietary -j -o diff.json \
-	2>diff.err || status=$?
+"$bin" diff "$old" "$new" -m "$vendor" -j -o diff.json 2>diff.err || status=$?
 [ "$status" = 1 ] || { cat diff.err >&2; bad "diff: exit $status, expected 1 (module-breaks errors)"; }
 jq -r '.findings[] | [.check, .change, .module // "-", .symbol // "-"] | @tsv' diff.json |
 	sort -u >got.txt
@@ -59,15 +64,15 @@ want export-license changed vmlinux __folio_put
 want export-wrapper new vmlinux ksymaudit_door
 want inline-exposure new - put_page
 want inline-exposure new - folio_put
-want module-breaks new minix __folio_put
-want module-breaks new minix put_page
+want module-breaks new ka_vendor_mm __folio_put
+want module-breaks new ka_vendor_mm put_page
 [ "$(jq -r '.findings[] | select(.check == "export-license") | .old + ">" + .new' diff.json)" = \
 	"EXPORT_SYMBOL>EXPORT_SYMBOL_GPL" ] || bad "export-license: not exactly __folio_put's flip"
 [ "$(jq -r '.findings[] | select(.check == "export-wrapper" and .symbol == "ksymaudit_door") |
 	[.path[].symbol] | join(">")' diff.json)" = "ksymaudit_door_helper>synchronize_rcu" ] ||
 	bad "ksymaudit_door: path is not ksymaudit_door_helper>synchronize_rcu"
 # Only changes the patch explains: checks and symbols it touches.
-extra=$(grep -vE $'^(export-license\tchanged\tvmlinux\t__folio_put|export-wrapper\tnew\tvmlinux\tksymaudit_door|inline-exposure\tnew\t-\t[a-z_]*(put|folio)[a-z_]*|module-breaks\tnew\tminix\t.*)$' got.txt || true)
+extra=$(grep -vE $'^(export-license\tchanged\tvmlinux\t__folio_put|export-wrapper\tnew\tvmlinux\tksymaudit_door|inline-exposure\tnew\t-\t[a-z_]*(put|folio)[a-z_]*|module-breaks\tnew\tka_vendor_mm\t.*)$' got.txt || true)
 [ -z "$extra" ] || bad "findings the patch does not explain: $extra"
 msg=$(jq -r '.findings[] | select(.check == "module-breaks" and .symbol == "put_page") | .message' diff.json)
 case $msg in
@@ -77,7 +82,7 @@ esac
 
 # The same from the saved reports.
 "$bin" tree -k "$new" -j -o new.json 2>/dev/null || true
-"$bin" diff old.json new.json -m "$minix" --license Proprietary -j -o diff2.json 2>/dev/null || true
+"$bin" diff old.json new.json -m "$vendor" -j -o diff2.json 2>/dev/null || true
 jq -r '.findings[] | [.check, .change, .module // "-", .symbol // "-"] | @tsv' diff2.json |
 	sort -u >got2.txt
 diff -u got.txt got2.txt >&2 || bad "diff of reports differs from diff of trees"
