@@ -86,14 +86,27 @@ void ka_diff_tree_changes(struct ka_run *run, const struct ka_diff *d,
 	struct side o, n;
 	side_init(&o, &d->old_side->findings, check);
 	side_init(&n, &d->new_side->findings, check);
+	/*
+	 * Same identity: the same finding. Identities can repeat (a header
+	 * inline seen under two absolute source paths, as in an O= build
+	 * whose changed objects were compiled from another tree): each
+	 * finding of NEW matches one of OLD with its identity.
+	 */
 	for (size_t i = 0; i < n.n; i++) {
 		uintptr_t k = (uintptr_t)hashmap_get(&o.by_fp, n.fp[i]);
-		if (!k || o.matched[k - 1])
+		if (!k)
 			continue;
-		o.matched[k - 1] = n.matched[i] = true;
+		n.matched[i] = true;
+		if (o.matched[k - 1])
+			continue;
+		o.matched[k - 1] = true;
 		if (strcmp(o.v[k - 1]->message, n.v[i]->message) != 0)
 			changed(run, n.v[i], o.v[k - 1]);
 	}
+	/* And every finding of OLD whose identity NEW has. */
+	for (size_t j = 0; j < o.n; j++)
+		if (!o.matched[j] && hashmap_get(&n.by_fp, o.fp[j]))
+			o.matched[j] = true;
 	/* Same module and symbol, another path or file: changed. */
 	for (size_t i = 0; i < n.n; i++) {
 		if (n.matched[i])

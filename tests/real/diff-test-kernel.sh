@@ -77,8 +77,9 @@ want module-breaks new ka_vendor_mm put_page
 # the door, and the vendor module.
 extra=$(jq -r '.findings[] | select(
 	(.check == "export-license" and .symbol == "__folio_put") or
-	(.check == "export-wrapper" and .change == "new" and
-	 (.symbol == "ksymaudit_door" or .path[-1].symbol == "__folio_put")) or
+	(.check == "export-wrapper" and .change == "new" and .symbol == "ksymaudit_door") or
+	(.check == "export-wrapper" and (.change == "new" or .change == "changed") and
+	 .path[-1].symbol == "__folio_put") or
 	(.check == "inline-exposure" and (.change == "new" or .change == "changed") and
 	 (.message | contains("__folio_put"))) or
 	(.check == "module-breaks" and .module == "ka_vendor_mm") | not) |
