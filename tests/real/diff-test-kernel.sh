@@ -27,6 +27,13 @@ for d in "$old" "$new"; do
 		rk_skip "no kernel build in $d: run tools/build-test-kernel.sh"
 done
 
+# The data is what the patch makes it, or this test would test the data.
+sym() { awk -v s="$2" '$2 == s { print $4 }' "$1/Module.symvers"; }
+[ "$(sym "$old" __folio_put)" = EXPORT_SYMBOL ] &&
+	[ "$(sym "$new" __folio_put)" = EXPORT_SYMBOL_GPL ] &&
+	[ "$(sym "$new" ksymaudit_door)" = EXPORT_SYMBOL ] ||
+	rk_skip "$old and $new are not the test kernel before and after tools/test-kernel.patch (rebuild: tools/build-test-kernel.sh --force)"
+
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$tmp"
