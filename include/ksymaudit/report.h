@@ -54,9 +54,20 @@ void ka_kfacts_free(struct ka_kfacts *f);
 /* Sorts inlines (decl_file, line, function) and reach (owner, function). */
 void ka_kfacts_sort(struct ka_kfacts *f);
 
+/* An input of the run that wrote the report. */
+struct ka_report_input {
+	char *path, *kind;
+	bool ok;
+};
+
 /* A report of `tree -j`, read back. */
 struct ka_report {
 	char *path;
+	/* What the report says of its own run: its inputs and input
+	 * problems (the "inputs" and "errors" keys, when present). */
+	struct ka_report_input *inputs;
+	size_t n_inputs, cap_inputs;
+	struct ka_diags errors;
 	struct ka_exportdb exports;
 	struct ka_findings findings;
 	struct ka_kfacts facts;

@@ -1,14 +1,20 @@
 /*
  * ksymaudit diff OLD NEW: what a kernel change breaks. Each side is a
- * `tree -j` report or a kernel read here (both kernels are walked at the
- * same time); -m adds modules built against OLD.
+ * `tree -j` report or a kernel read here; -m adds modules built against
+ * OLD. When both are kernels, OLD is walked in a child process at the same
+ * time as NEW here, and hands its facts back as a `tree -j` report: two
+ * walks in one process were as slow as one after the other (threads of
+ * one address space contend for its page tables while faulting in two
+ * debug vmlinux images).
  */
+#include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ksymaudit/checks.h"
 #include "ksymaudit/cmd.h"
@@ -100,6 +106,8 @@ struct side {
 	const char *argv0;
 	unsigned max_depth;
 	char *label;
+	pid_t child;         /* walking in a child process, or 0 */
+	char *child_report;  /* the report it writes */
 };
 
 static bool is_report(const char *path)
@@ -141,8 +149,8 @@ static void *walk(void *arg)
 	return NULL;
 }
 
-/* Reads or walks one side; walks run in the background when bg. */
-static bool side_start(struct side *s, pthread_t *t, bool bg)
+/* Prepares a kernel side; false when it is a report to read. */
+static bool side_kernel(struct side *s)
 {
 	if (s->operand && is_report(s->operand))
 		return false;
@@ -156,15 +164,97 @@ static bool side_start(struct side *s, pthread_t *t, bool bg)
 		s->label = xstrdup(s->operand ? s->operand
 				   : s->release ? s->release
 				   : s->cli.vmlinux ? s->cli.vmlinux : s->name);
-	if (bg && pthread_create(t, NULL, walk, s) == 0)
-		return true;
-	walk(s);
-	return false;
+	return true;
+}
+
+/*
+ * Walks s in a child process that writes what it found as a `tree -j`
+ * report to a temporary file. Returns false when it cannot fork (the
+ * caller walks here instead).
+ */
+static bool side_fork(struct side *s)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/ksymaudit-diff-XXXXXX",
+			       dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		free(path);
+		return false;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd);
+		unlink(path);
+		free(path);
+		return false;
+	}
+	if (pid == 0) {
+		/* The child: walk, write the report, leave without cleanup. */
+		struct ka_kfacts kf = { 0 };
+		FILE *out = fdopen(fd, "w");
+		walk(s);
+		if (s->walked)
+			ka_kfacts_from_tree(&kf, &s->res, s->run.max_depth);
+		s->run.kfacts = &kf; /* with its problems, even when empty */
+		int r = out ? ka_emit_json.emit(out, &s->run, NULL) : -EIO;
+		if (!out || fclose(out) != 0 || r < 0)
+			_exit(3);
+		_exit(0);
+	}
+	close(fd);
+	s->child = pid;
+	s->child_report = path;
+	return true;
+}
+
+/* The run's input kinds are static strings. */
+static const char *static_kind(const char *kind)
+{
+	static const char *const kinds[] = {
+		"module", "symvers", "vmlinux", "directory", "report",
+	};
+	for (size_t i = 0; i < KA_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i], kind))
+			return kinds[i];
+	return "input";
+}
+
+/* Collects a side walked in a child: its report, inputs and problems. */
+static void side_collect(struct side *s, struct ka_run *run)
+{
+	int st = 0;
+	while (waitpid(s->child, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		ka_diag_add(&run->diags, true, s->label, 0,
+			    "the walk of %s failed (%s %d)", s->name,
+			    WIFSIGNALED(st) ? "signal" : "exit status",
+			    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	} else if (ka_report_read(s->child_report, &s->rep, &run->diags) == 0) {
+		for (size_t i = 0; i < s->rep.n_inputs; i++)
+			ka_run_add_input(run, s->rep.inputs[i].path,
+					 static_kind(s->rep.inputs[i].kind),
+					 s->rep.inputs[i].ok);
+		for (size_t i = 0; i < s->rep.errors.n; i++) {
+			const struct ka_diag *d = &s->rep.errors.v[i];
+			ka_diag_add(&run->diags, d->fatal, d->file, d->line,
+				    "%s", d->message);
+		}
+		free(s->rep.path);
+		s->rep.path = xstrdup(s->label);
+	}
+	unlink(s->child_report);
 }
 
 /* Collects a side into run: its report, inputs and input problems. */
 static void side_finish(struct side *s, struct ka_run *run)
 {
+	if (s->child) {
+		side_collect(s, run);
+		return;
+	}
 	if (s->operand && !s->cli.kernel) {
 		if (ka_report_read(s->operand, &s->rep, &run->diags) == 0)
 			ka_run_add_input(run, s->operand, "report", true);
@@ -196,6 +286,7 @@ static void side_free(struct side *s)
 		ka_run_free(&s->run);
 	ka_report_free(&s->rep);
 	free(s->label);
+	free(s->child_report);
 }
 
 static int side_opt(struct side *old, struct side *nw, int c, const char *arg)
@@ -334,11 +425,11 @@ static int do_diff(int argc, char *argv[])
 		ka_waivers_load(waivers.v[i], &run.rules, &run.diags);
 
 	/* Both kernels at once: each pass is mostly one long vmlinux job. */
-	pthread_t t;
-	bool bg = side_start(&old, &t, true);
-	side_start(&nw, NULL, false);
-	if (bg)
-		pthread_join(t, NULL);
+	bool old_kernel = side_kernel(&old), new_kernel = side_kernel(&nw);
+	if (!(old_kernel && new_kernel && side_fork(&old)) && old_kernel)
+		walk(&old);
+	if (new_kernel)
+		walk(&nw);
 	side_finish(&old, &run);
 	side_finish(&nw, &run);
 	if (ka_diags_have_fatal(&run.diags))

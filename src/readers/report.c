@@ -169,6 +169,48 @@ static char *dup0(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* ---- the run's own inputs and problems (optional) ---- */
+
+static void read_run(struct rd *c, json_object *root)
+{
+	json_object *a = get_array(c, root, "report", "inputs", false);
+	for (size_t i = 0; a && !c->bad && i < json_object_array_length(a); i++) {
+		char *where;
+		json_object *o = elem_obj(c, a, i, "inputs", &where);
+		const char *path, *kind, *status;
+		if (o && get_str(c, o, where, "path", true, &path) &&
+		    get_str(c, o, where, "kind", false, &kind) &&
+		    get_str(c, o, where, "status", true, &status)) {
+			struct ka_report *r = c->r;
+			ARRAY_GROW(r->inputs, r->n_inputs, r->cap_inputs);
+			r->inputs[r->n_inputs++] = (struct ka_report_input){
+				xstrdup(path), xstrdup(kind ? kind : "?"),
+				!strcmp(status, "ok") };
+		}
+		free(where);
+	}
+	a = c->bad ? NULL : get_array(c, root, "report", "errors", false);
+	for (size_t i = 0; a && !c->bad && i < json_object_array_length(a); i++) {
+		char *where;
+		json_object *o = elem_obj(c, a, i, "errors", &where);
+		const char *file, *msg;
+		uint64_t line;
+		json_object *fatal = o ? member(o, "fatal") : NULL;
+		if (o && get_str(c, o, where, "file", false, &file) &&
+		    get_uint(c, o, where, "line", UINT_MAX, &line) &&
+		    get_str(c, o, where, "message", true, &msg)) {
+			if (fatal && !json_object_is_type(fatal, json_type_boolean))
+				bad(c, where, "'fatal' is not a boolean");
+			else
+				ka_diag_add(&c->r->errors,
+					    fatal && json_object_get_boolean(fatal),
+					    file ? file : "?", (unsigned)line,
+					    "%s", msg);
+		}
+		free(where);
+	}
+}
+
 /* ---- exports ---- */
 
 static void read_exports(struct rd *c, json_object *root)
@@ -472,7 +514,9 @@ int ka_report_parse(const char *path, const char *buf, size_t len,
 		    "ksymaudit; run 'ksymaudit tree -j' again");
 		goto out;
 	}
-	read_exports(&c, root);
+	read_run(&c, root);
+	if (!c.bad)
+		read_exports(&c, root);
 	if (!c.bad)
 		read_findings(&c, root);
 	if (!c.bad)
@@ -568,6 +612,12 @@ void ka_kfacts_free(struct ka_kfacts *f)
 void ka_report_free(struct ka_report *r)
 {
 	free(r->path);
+	for (size_t i = 0; i < r->n_inputs; i++) {
+		free(r->inputs[i].path);
+		free(r->inputs[i].kind);
+	}
+	free(r->inputs);
+	ka_diags_free(&r->errors);
 	ka_exportdb_free(&r->exports);
 	ka_findings_free(&r->findings);
 	ka_kfacts_free(&r->facts);
