@@ -96,6 +96,10 @@ START_TEST(test_report_hostile)
 		"not by 'ksymaudit tree -j'");
 	refused(HEAD "\"findings\":[]}", "no export table");
 	refused(HEAD "\"exports\":{}}", "'exports' is not an array");
+	refused(HEAD "\"inputs\":[{\"path\":1}],\"exports\":[]}",
+		"inputs[0]: 'path' is not a string");
+	refused(HEAD "\"errors\":[{\"message\":\"m\",\"fatal\":\"yes\"}],"
+		"\"exports\":[]}", "errors[0]: 'fatal' is not a boolean");
 	refused(HEAD "\"exports\":[7]}", "exports[0]: not an object");
 	refused(HEAD "\"exports\":[{\"symbol\":1,\"type\":\"EXPORT_SYMBOL\"}]}",
 		"exports[0]: 'symbol' is not a string");
@@ -141,9 +145,17 @@ START_TEST(test_report_empty_ok_and_missing_file)
 {
 	struct ka_report r;
 	struct ka_diags d = { 0 };
-	ck_assert_int_eq(parse(HEAD "\"exports\":[],\"findings\":[]," EMPTY_FACTS "}",
-			       &r, &d), 0);
+	ck_assert_int_eq(parse(HEAD "\"inputs\":[{\"path\":\"v\",\"kind\":"
+			       "\"vmlinux\",\"status\":\"error\"}],\"errors\":"
+			       "[{\"file\":\"v\",\"line\":null,\"message\":\"gone\","
+			       "\"fatal\":true}],\"exports\":[],\"findings\":[],"
+			       EMPTY_FACTS "}", &r, &d), 0);
 	ck_assert_uint_eq(d.n, 0);
+	ck_assert_uint_eq(r.n_inputs, 1);
+	ck_assert(!r.inputs[0].ok);
+	ck_assert_uint_eq(r.errors.n, 1);
+	ck_assert(r.errors.v[0].fatal);
+	ck_assert_str_eq(r.errors.v[0].message, "gone");
 	ka_report_free(&r);
 	ck_assert_int_lt(ka_report_read("/nonexistent/r.json", &r, &d), 0);
 	ck_assert_uint_eq(d.n, 1);
