@@ -200,6 +200,7 @@ fi
 
 # --- new build, incremental from a copy of the old one ---------------------
 stamp_new="$stamp_old patch=$patchsum"
+new_built=false
 if $force || [ "$(cat "$new/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_new" ]; then
 	rm -rf "$new"
 	logf=$data/kbuild-new.log
@@ -208,6 +209,11 @@ if $force || [ "$(cat "$new/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_new" ]; t
 	t0=$(date +%s)
 	cp -a "$old" "$new"
 	rm -f "$new/.ksymaudit-stamp"
+	# the patched files must be newer than every object of the copied build
+	# (kernel-src-new may predate a rebuilt kbuild-old)
+	for f in $(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$patchfile"); do
+		touch "$nsrc/$f"
+	done
 	OLDP=$src NEWP=$nsrc OLDO=$old NEWO=$new \
 		find "$new" -type f -name '.*.cmd' -exec perl -pi -e '
 			s/\Q$ENV{OLDP}\E(?![\w.+-])/$ENV{NEWP}/g;
@@ -215,8 +221,9 @@ if $force || [ "$(cat "$new/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_new" ]; t
 	log "building vmlinux and modules in $new with -j$jobs (log: $logf)"
 	run_logged "$logf" make -C "$nsrc" O="$new" -j"$jobs" vmlinux modules
 	ncc=$(grep -c '^  CC ' "$logf" || true)
+	[ "$ncc" -gt 0 ] || die "the new build compiled nothing (see $logf)"
 	log "new build took $(elapsed "$t0") ($ncc files compiled, see $logf)"
-	echo "$stamp_new" > "$new/.ksymaudit-stamp"
+	new_built=true   # stamped below, once the checks pass
 fi
 
 # --- check the result -------------------------------------------------------
@@ -233,6 +240,8 @@ sym() { awk -v s="$2" '$2 == s { print $4 }' "$1/Module.symvers"; }
 [ "$(sym "$new" ksymaudit_door)" = EXPORT_SYMBOL ] || die "new Module.symvers: ksymaudit_door is not EXPORT_SYMBOL"
 [ "$(sym "$new" synchronize_rcu)" = EXPORT_SYMBOL_GPL ] || die "synchronize_rcu is not EXPORT_SYMBOL_GPL"
 nm -u "$new/fs/minix/minix.ko" | grep -qw __folio_put || die "minix.ko does not reference __folio_put"
+
+! $new_built || echo "$stamp_new" > "$new/.ksymaudit-stamp"
 
 release=$(cat "$old/include/config/kernel.release")
 printf '%s=%q\n' RELEASE "$release" OLD "$old" NEW "$new" OLD_SRC "$src" NEW_SRC "$nsrc"
