@@ -89,9 +89,16 @@ void ka_module_inlines_read(const struct ka_run *run,
 		free(why);
 		return;
 	}
-	char *dbg = ka_debug_file_for(m->path, debug_root);
-	struct ka_dwarf *dw = ka_dwarf_open(&e, dbg);
-	free(dbg);
+	/* The module's debug info wherever check finds it: in the file,
+	 * by build-id or .gnu_debuglink, or in Debian's layout. */
+	struct ka_dbg_opts dopts = { .debuginfo_dir = run->debuginfo_dir,
+				     .debug_root = debug_root };
+	struct ka_dbg *dbg = ka_dbg_open(&e, &dopts, &why);
+	const char *file = dbg ? ka_dbg_file(dbg) : NULL;
+	struct ka_dwarf *dw = ka_dwarf_open(&e, file && strcmp(file, e.path)
+						    ? file : NULL);
+	ka_dbg_close(dbg);
+	free(why);
 	struct ka_module_inlines all;
 	if (ka_dwarf_inline_uses(dw, &all) == 0) {
 		/* Only the kernel's header inlines: the module's own are its
