@@ -19,6 +19,7 @@ struct ka_command {
 extern const struct ka_command ka_cmd_check;
 extern const struct ka_command ka_cmd_tree;
 extern const struct ka_command ka_cmd_explain;
+extern const struct ka_command ka_cmd_checks;
 
 /* Exit statuses (documented in ksymaudit(1)). */
 enum {
@@ -30,7 +31,9 @@ enum {
 /* Output options every command shares. */
 struct ka_output_opts {
 	const char *format;     /* "text" (default), "json", "sarif", "dot" */
-	const char *output;     /* NULL: stdout */
+	bool format_given;      /* -f or -j seen: -p does not change it */
+	bool paths;             /* the command has paths to draw (dot) */
+	const char *output;     /* NULL or "-": stdout */
 	bool pretty;
 	bool verbose;
 	bool fail_never;
@@ -38,7 +41,8 @@ struct ka_output_opts {
 	const char *rules_dir;  /* -r/--rules */
 };
 
-void ka_output_opts_init(struct ka_output_opts *o);
+/* paths: the command accepts formats that draw paths (dot). */
+void ka_output_opts_init(struct ka_output_opts *o, bool paths);
 
 /*
  * Long options shared by the commands, and their handling. A command puts
@@ -71,6 +75,17 @@ int ka_cmd_load_rules(struct ka_run *run, const struct ka_output_opts *o,
  * writes the report in the chosen format. Returns the exit status.
  */
 int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o);
+
+/*
+ * The "Checks:" paragraph of a command's help, from the check table: the
+ * ids of the checks the command runs (scope) and waiver-unused.
+ */
+void ka_cmd_help_checks(FILE *out, int scope);
+/* The Output options and the exit statuses, as every command's help has. */
+void ka_cmd_help_output(FILE *out, bool paths);
+void ka_cmd_help_exit(FILE *out);
+/* Records the checks a command runs, for waiver-unused (rules.h). */
+void ka_cmd_set_active_checks(struct ka_run *run, int scope);
 
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);

@@ -13,6 +13,7 @@ struct ka_emit_opts {
 
 struct ka_emitter {
 	const char *name; /* "text", "json", "sarif", "dot" */
+	bool paths_only;  /* draws reference paths: tree and explain only */
 	/* Writes the report; returns 0 or a negative errno. */
 	int (*emit)(FILE *out, const struct ka_run *run,
 		    const struct ka_emit_opts *o);

@@ -19,28 +19,92 @@ void ka_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void ka_output_opts_init(struct ka_output_opts *o)
+void ka_cmd_help_checks(FILE *out, int scope)
 {
-	*o = (struct ka_output_opts){.format = "text", .fail_on = KA_SEV_ERROR};
+	size_t col = 0;
+	fputs("Checks:", out);
+	col = strlen("Checks:");
+	bool first = true;
+	for (const struct ka_check *const *c = ka_checks; *c; c++) {
+		if ((int)(*c)->scope != scope && (*c)->scope != KA_SCOPE_RUN)
+			continue;
+		size_t w = strlen((*c)->id) + 2;
+		if (col + w > 76) {
+			fputs(first ? "\n" : ",\n", out);
+			col = 0;
+		} else if (!first) {
+			fputs(", ", out);
+			col += 2;
+		} else {
+			fputc(' ', out);
+			col++;
+		}
+		fputs((*c)->id, out);
+		col += w - 2;
+		first = false;
+	}
+	fputs(".\n", out);
+}
+
+void ka_cmd_help_output(FILE *out, bool paths)
+{
+	fprintf(out,
+		"Output:\n"
+		"  -f, --format FORMAT    text (default), json, sarif%s\n"
+		"  -j, --json             same as --format json\n"
+		"  -p, --pretty           indent JSON or SARIF (alone: --format json)\n"
+		"  -o, --output FILE      write the report to FILE (- for stdout)\n"
+		"  -v, --verbose          list every site instead of grouping identical ones\n"
+		"      --fail-on LEVEL    error (default), warning, note or never\n"
+		"  -h, --help             show this help\n",
+		paths ? " or dot (Graphviz)" : "");
+}
+
+void ka_cmd_help_exit(FILE *out)
+{
+	fputs("Exit status: 0 no unwaived finding at or above --fail-on, 1 such\n"
+	      "findings, 2 an input could not be read or the usage is wrong.\n"
+	      "See ksymaudit(1).\n", out);
+}
+
+void ka_cmd_set_active_checks(struct ka_run *run, int scope)
+{
+	for (const struct ka_check *const *c = ka_checks; *c; c++)
+		if ((int)(*c)->scope == scope)
+			strvec_push(&run->rules.active_checks, (*c)->id);
+}
+
+void ka_output_opts_init(struct ka_output_opts *o, bool paths)
+{
+	*o = (struct ka_output_opts){.format = "text", .fail_on = KA_SEV_ERROR,
+				     .paths = paths};
 }
 
 int ka_output_opt(struct ka_output_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
-	case 'f':
-		if (!ka_emitter_find(arg)) {
-			ka_err("unknown format '%s' (text, json, sarif%s)", arg,
-			       ka_emitter_find("dot") ? ", dot" : "");
+	case 'f': {
+		const struct ka_emitter *em = ka_emitter_find(arg);
+		if (!em || (em->paths_only && !o->paths)) {
+			ka_err("%s format '%s' (%s)",
+			       em ? "this command has no" : "unknown", arg,
+			       o->paths ? "text, json, sarif, dot"
+				       : "text, json, sarif");
 			return -1;
 		}
 		o->format = arg;
+		o->format_given = true;
 		return 1;
+	}
 	case 'j':
 		o->format = "json";
+		o->format_given = true;
 		return 1;
 	case 'p':
-		o->format = "json";
+		/* Pretty-prints the chosen format; alone it means JSON. */
 		o->pretty = true;
+		if (!o->format_given)
+			o->format = "json";
 		return 1;
 	case 'o':
 		o->output = arg;
@@ -95,7 +159,9 @@ static void print_diags(const struct ka_run *run)
 {
 	for (size_t i = 0; i < run->diags.n; i++) {
 		const struct ka_diag *d = &run->diags.v[i];
-		if (d->line)
+		if (!d->file)
+			ka_err("%s: %s", run->command, d->message);
+		else if (d->line)
 			ka_err("%s:%u: %s", d->file, d->line, d->message);
 		else
 			ka_err("%s: %s", d->file, d->message);
@@ -129,7 +195,8 @@ int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o)
 		return KA_EXIT_ERROR;
 	}
 
-	out = o->output ? fopen(o->output, "we") : stdout;
+	bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
+	out = to_stdout ? stdout : fopen(o->output, "we");
 	if (!out) {
 		ka_err("%s: %s", o->output, strerror(errno));
 		free(buf);
@@ -137,8 +204,8 @@ int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o)
 	}
 	fwrite(buf, 1, len, out);
 	free(buf);
-	if ((o->output ? fclose(out) : fflush(out)) != 0) {
-		ka_err("%s: write error: %s", o->output ? o->output : "stdout",
+	if ((to_stdout ? fflush(out) : fclose(out)) != 0) {
+		ka_err("%s: write error: %s", to_stdout ? "stdout" : o->output,
 		       strerror(errno));
 		return KA_EXIT_ERROR;
 	}

@@ -144,7 +144,8 @@ static struct json_object *errors_json(const struct ka_diags *d)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ka_diag *e = &d->v[i];
 		struct json_object *o = json_object_new_object();
-		add(o, "file", ka_json_string(e->file));
+		if (e->file)
+			add(o, "file", ka_json_string(e->file));
 		if (e->line > 0)
 			add(o, "line", json_object_new_int64(e->line));
 		add(o, "message", ka_json_string(e->message));
@@ -295,4 +296,4 @@ static int emit_json(FILE *out, const struct ka_run *run,
 	return ka_json_write(out, root, o && o->pretty);
 }
 
-const struct ka_emitter ka_emit_json = { "json", emit_json };
+const struct ka_emitter ka_emit_json = { .name = "json", .emit = emit_json };

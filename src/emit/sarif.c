@@ -311,4 +311,4 @@ static int emit_sarif(FILE *out, const struct ka_run *run,
 	return ka_json_write(out, root, o && o->pretty);
 }
 
-const struct ka_emitter ka_emit_sarif = { "sarif", emit_sarif };
+const struct ka_emitter ka_emit_sarif = { .name = "sarif", .emit = emit_sarif };
