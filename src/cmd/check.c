@@ -1,4 +1,5 @@
 /* ksymaudit check: audit modules against a kernel's exports, as modpost. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ static const struct option longopts[] = {
 	{"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
 	{"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
 	{"debuginfod", no_argument, NULL, OPT_DEBUGINFOD},
+	{"threads", required_argument, NULL, 't'},
 	{"help", no_argument, NULL, 'h'},
 	KA_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -55,6 +57,8 @@ static void help(FILE *out)
 	      "      --no-explain       do not attribute sites (no debug info is read)\n"
 	      "      --debuginfo DIR    also look for separate debug files under DIR\n"
 	      "      --debuginfod       allow debuginfod to fetch debug info (off by default)\n"
+	      "  -t, --threads N        attribute N modules at a time (1-16; default:\n"
+	      "                         one per CPU; the report is the same)\n"
 	      "\n"
 	      "Output:\n"
 	      "  -f, --format FORMAT    text (default), json or sarif\n"
@@ -129,11 +133,14 @@ static int do_check(int argc, char *argv[])
 	const char *kernel = NULL, *vmlinux = NULL;
 	char *auto_kernel = NULL;
 	const char *null_config[] = {NULL};
+	unsigned threads = 0;
+	unsigned long v;
+	char *end;
 	int c, status;
 
 	ka_output_opts_init(&o);
 	ka_run_init(&run, "check");
-	while ((c = getopt_long(argc, argv, "k:s:l:h" KA_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "k:s:l:t:h" KA_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
@@ -144,6 +151,17 @@ static int do_check(int argc, char *argv[])
 		case OPT_NO_EXPLAIN: run.explain = false; break;
 		case OPT_DEBUGINFO: run.debuginfo_dir = optarg; break;
 		case OPT_DEBUGINFOD: run.debuginfod = true; break;
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || v == 0 || v > 16) {
+				ka_err("--threads takes a number from 1 to 16, not '%s'",
+				       optarg);
+				status = KA_EXIT_ERROR;
+				goto out;
+			}
+			threads = (unsigned)v;
+			break;
 		case 'h':
 			help(stdout);
 			status = KA_EXIT_OK;
@@ -195,7 +213,7 @@ static int do_check(int argc, char *argv[])
 
 	ka_checks_run_modules(&run);
 	if (run.explain || run.explain_all)
-		ka_sites_attribute(&run);
+		ka_sites_attribute(&run, threads);
 
 finish:
 	status = ka_cmd_finish(&run, &o);

@@ -68,7 +68,7 @@ static void run_explain(struct ka_run *run, const struct setup *s)
 	run->debuginfo_dir = dbg;
 	ka_check_gpl_only_use.run_module(run, run->modules[0]);
 	ka_check_gpl_only_import.run_module(run, run->modules[0]);
-	ck_assert_int_eq(ka_sites_attribute(run), 0);
+	ck_assert_int_eq(ka_sites_attribute(run, 1), 0);
 	run->debuginfo_dir = NULL;
 	free(dbg);
 	free(symvers);
@@ -292,20 +292,20 @@ END_TEST
 
 START_TEST(test_explain_paths)
 {
-	char *p = ka_explain_path("/tmp/b/./foo.c", "/tmp/b", NULL);
+	char *p = ka_dwarf_path("/tmp/b/./foo.c", "/tmp/b", NULL);
 	ck_assert_str_eq(p, "foo.c");
 	free(p);
-	p = ka_explain_path("./include/linux/rcupdate.h", "/usr/src/k", NULL);
+	p = ka_dwarf_path("./include/linux/rcupdate.h", "/usr/src/k", NULL);
 	ck_assert_str_eq(p, "include/linux/rcupdate.h");
 	free(p);
-	p = ka_explain_path("/usr/src/k/./include/linux/mm.h", "/usr/src/k/",
+	p = ka_dwarf_path("/usr/src/k/./include/linux/mm.h", "/usr/src/k/",
 			    "/tmp/m");
 	ck_assert_str_eq(p, "include/linux/mm.h");
 	free(p);
-	p = ka_explain_path("/tmp/m/foo.c", "/usr/src/k", "/tmp/m");
+	p = ka_dwarf_path("/tmp/m/foo.c", "/usr/src/k", "/tmp/m");
 	ck_assert_str_eq(p, "foo.c");
 	free(p);
-	p = ka_explain_path("/usr/include/stdio.h", "/tmp/b", "/tmp/m");
+	p = ka_dwarf_path("/usr/include/stdio.h", "/tmp/b", "/tmp/m");
 	ck_assert_str_eq(p, "/usr/include/stdio.h");
 	free(p);
 }
