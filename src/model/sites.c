@@ -131,15 +131,27 @@ static void finish_finding(struct ka_finding *f, const char *nodebug)
 		f->note = xstrdup(nodebug);
 }
 
-/* The findings of m to attribute (serially, in module order, so that a
- * finding goes to one module whatever the thread count). */
-static void claim_findings(struct modwork *w, bool *claimed)
+/* Indexes of a module's findings to attribute, in findings order. */
+struct idxvec {
+	size_t *v;
+	size_t n, cap;
+};
+
+/*
+ * The findings of m to attribute (serially, in module order, so that a
+ * finding goes to one module whatever the thread count). by_name: module
+ * name -> struct idxvec of the findings that name it.
+ */
+static void claim_findings(struct modwork *w, const struct hashmap *by_name,
+			   bool *claimed)
 {
 	struct ka_run *run = w->run;
-	for (size_t i = 0; i < run->findings.n; i++) {
+	const struct idxvec *iv = hashmap_get(by_name, w->m->name);
+	for (size_t k = 0; iv && k < iv->n; k++) {
+		size_t i = iv->v[k];
 		struct ka_finding *f = &run->findings.v[i];
-		if (f->attribute && !claimed[i] && finding_of(f, w->m) &&
-		    !f->n_sites && !hashmap_get(&w->want, f->symbol)) {
+		if (!claimed[i] && finding_of(f, w->m) && !f->n_sites &&
+		    !hashmap_get(&w->want, f->symbol)) {
 			hashmap_put(&w->want, f->symbol,
 				    (void *)(uintptr_t)(i + 1));
 			claimed[i] = true;
@@ -239,11 +251,30 @@ int ka_sites_attribute(struct ka_run *run, unsigned threads)
 	bool *claimed = xcalloc(run->findings.n + 1, sizeof(*claimed));
 	int ret = 0;
 
+	struct hashmap by_name = { 0 };
+	for (size_t i = 0; i < run->findings.n; i++) {
+		const struct ka_finding *f = &run->findings.v[i];
+		if (!f->attribute || !f->module || !f->symbol)
+			continue;
+		struct idxvec *iv = hashmap_get(&by_name, f->module);
+		if (!iv) {
+			iv = xcalloc(1, sizeof(*iv));
+			hashmap_put(&by_name, f->module, iv);
+		}
+		ARRAY_GROW(iv->v, iv->n, iv->cap);
+		iv->v[iv->n++] = i;
+	}
 	p.w = xcalloc(p.n + 1, sizeof(*p.w));
 	for (size_t i = 0; i < p.n; i++) {
 		p.w[i] = (struct modwork){ .run = run, .m = run->modules[i] };
-		claim_findings(&p.w[i], claimed);
+		claim_findings(&p.w[i], &by_name, claimed);
 	}
+	hashmap_foreach(&by_name, slot) {
+		struct idxvec *iv = slot->value;
+		free(iv->v);
+		free(iv);
+	}
+	hashmap_free(&by_name);
 	free(claimed);
 
 	if (!threads) {

@@ -80,4 +80,22 @@ same dotdot-include dotdot/foo.ko
 if [ -f "$fx/xz/foo.ko.xz" ]; then
 	same xz xz/foo.ko.xz
 fi
+
+# check on threads: the same report whatever the count (modules and every
+# debug layout at once), and a bad count is a usage error.
+set -- "$fx/foo.ko" "$fx/gpl.o" "$fx/debuglink/foo.ko" "$fx/dotdot/foo.ko" \
+	"$fx/debian/root/lib/modules/9.9.9-test/kernel/drivers/foo.ko" "$fx/nodebug"
+for t in 1 3 16; do
+	"$bin" check --license Proprietary -s "$tmp/symvers" -r "$rules" -p \
+		--debuginfo "$fx/debian/debug" -t $t "$@" >"$tmp/t$t.json" 2>&1 || true
+done
+if cmp -s "$tmp/t1.json" "$tmp/t3.json" && cmp -s "$tmp/t1.json" "$tmp/t16.json" &&
+	grep -q '"inline_chain"' "$tmp/t1.json"; then
+	echo "ok threads: -t 1, 3 and 16 give the same report"
+else
+	echo "FAIL threads: reports differ"; diff "$tmp/t1.json" "$tmp/t3.json" | head -20; fail=1
+fi
+status=0
+"$bin" check -s "$tmp/symvers" -t 0 "$fx/foo.ko" >/dev/null 2>&1 || status=$?
+[ $status = 2 ] || { echo "FAIL threads: -t 0 exits $status, not 2"; fail=1; }
 exit $fail
