@@ -121,8 +121,8 @@ enum {
 	"                         vmlinux, or vmlinux.o)\n"                     \
 	"  -m, --modules PATH     module file or directory (repeatable)\n"      \
 	"  -s, --symvers FILE     a Module.symvers (repeatable)\n"              \
-	"      --debug-root DIR   separate debug files: DIR + the module's path\n" \
-	"                         (default /usr/lib/debug)\n"                   \
+	"      --debug-root DIR   separate debug files under DIR (build-id, Debian's\n" \
+	"                         layout, debuglink), before /usr/lib/debug\n"   \
 	"  -t, --threads N        files processed in parallel (default: CPUs)\n" \
 	"      --max-depth N      export-wrapper/explain walk depth (default 3)\n" \
 	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"

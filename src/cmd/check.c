@@ -1,4 +1,5 @@
 /* ksymaudit check: audit modules against a kernel's exports, as modpost. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static const struct option longopts[] = {
 	{"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
 	{"debuginfod", no_argument, NULL, OPT_DEBUGINFOD},
 	{"waivers", required_argument, NULL, 'w'},
+	{"threads", required_argument, NULL, 't'},
 	{"help", no_argument, NULL, 'h'},
 	KA_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -57,6 +59,8 @@ static void help(FILE *out)
 	      "      --debuginfo DIR    also look for separate debug files under DIR\n"
 	      "      --debuginfod       allow debuginfod to fetch debug info (off by default)\n"
 	      "  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"
+	      "  -t, --threads N        attribute N modules at a time (1-16; default:\n"
+	      "                         one per CPU; the report is the same)\n"
 	      "\n",
 	      out);
 	ka_cmd_help_output(out, false);
@@ -122,11 +126,14 @@ static int do_check(int argc, char *argv[])
 	const char *kernel = NULL, *vmlinux = NULL;
 	char *auto_kernel = NULL;
 	const char *null_config[] = {NULL};
+	unsigned threads = 0;
+	unsigned long v;
+	char *end;
 	int c, status;
 
 	ka_output_opts_init(&o, false);
 	ka_run_init(&run, "check");
-	while ((c = getopt_long(argc, argv, "k:s:l:w:h" KA_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "k:s:l:t:w:h" KA_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
@@ -138,6 +145,17 @@ static int do_check(int argc, char *argv[])
 		case OPT_NO_EXPLAIN: run.explain = false; break;
 		case OPT_DEBUGINFO: run.debuginfo_dir = optarg; break;
 		case OPT_DEBUGINFOD: run.debuginfod = true; break;
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || v == 0 || v > 16) {
+				ka_err("--threads takes a number from 1 to 16, not '%s'",
+				       optarg);
+				status = KA_EXIT_ERROR;
+				goto out;
+			}
+			threads = (unsigned)v;
+			break;
 		case 'h':
 			help(stdout);
 			status = KA_EXIT_OK;
@@ -192,7 +210,7 @@ static int do_check(int argc, char *argv[])
 
 	ka_checks_run_modules(&run);
 	if (run.explain || run.explain_all)
-		ka_sites_attribute(&run);
+		ka_sites_attribute(&run, threads);
 
 finish:
 	status = ka_cmd_finish(&run, &o);
