@@ -28,6 +28,9 @@ enum {
 	KA_EXIT_ERROR = 2,    /* an input could not be read, or bad usage */
 };
 
+/* At most this many --path-prefix-map options. */
+#define KA_MAX_PATH_MAPS 16
+
 /* Output options every command shares. */
 struct ka_output_opts {
 	const char *format;     /* "text" (default), "json", "sarif", "dot" */
@@ -39,6 +42,11 @@ struct ka_output_opts {
 	bool fail_never;
 	enum ka_severity fail_on;
 	const char *rules_dir;  /* -r/--rules */
+	/* CI (src/cmd/common.c): --baseline, --source-root, --path-prefix-map */
+	const char *baseline;    /* earlier JSON report; NULL: none */
+	const char *source_root; /* repository root for SARIF/Code Quality */
+	const char *path_maps[KA_MAX_PATH_MAPS]; /* "OLD=NEW", argv strings */
+	size_t n_path_maps;
 };
 
 /* paths: the command accepts formats that draw paths (dot). */
@@ -53,6 +61,9 @@ void ka_output_opts_init(struct ka_output_opts *o, bool paths);
  */
 enum {
 	KA_OPT_FAIL_ON = 0x1000,
+	KA_OPT_BASELINE,
+	KA_OPT_SOURCE_ROOT,
+	KA_OPT_PATH_PREFIX_MAP,
 	KA_OPT_FIRST_COMMAND_OPT = 0x1100, /* commands number theirs from here */
 };
 #define KA_COMMON_LONGOPTS                                                     \
@@ -62,8 +73,20 @@ enum {
 	{"output", required_argument, NULL, 'o'},                              \
 	{"rules", required_argument, NULL, 'r'},                               \
 	{"verbose", no_argument, NULL, 'v'},                                   \
-	{"fail-on", required_argument, NULL, KA_OPT_FAIL_ON}
+	{"fail-on", required_argument, NULL, KA_OPT_FAIL_ON},                  \
+	{"baseline", required_argument, NULL, KA_OPT_BASELINE},                \
+	{"source-root", required_argument, NULL, KA_OPT_SOURCE_ROOT},          \
+	{"path-prefix-map", required_argument, NULL, KA_OPT_PATH_PREFIX_MAP}
 #define KA_COMMON_SHORTOPTS "f:jpo:r:v"
+/* Help lines of the CI options, for the commands' --help (check, tree). */
+#define KA_CI_HELP                                                             \
+	"      --baseline REPORT  findings also in REPORT (an earlier -j report of\n" \
+	"                         the same command) are unchanged: only new ones\n" \
+	"                         count for --fail-on and the exit status\n"    \
+	"      --source-root DIR  SARIF and codequality: paths under DIR (the\n" \
+	"                         repository) become relative to it\n"          \
+	"      --path-prefix-map OLD=NEW  SARIF and codequality: a path that\n" \
+	"                         starts with OLD starts with NEW (repeatable)\n"
 int ka_output_opt(struct ka_output_opts *o, int opt, const char *arg);
 
 /* Loads the rules (-r or the default location) into run->rules. */
