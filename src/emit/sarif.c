@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "ksymaudit/checks.h"
@@ -126,6 +127,17 @@ static struct json_object *location(struct sctx *c, const char *file,
 		return loc;
 	struct json_object *phys = json_object_new_object();
 	add(phys, "artifactLocation", artifact(c, file));
+	if (line == 0 && ka_emit_path_is_binary(file)) {
+		/* A finding about a whole binary (no source line known): its
+		 * bytes, as SARIF expresses a whole-artifact region. */
+		struct stat st;
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			struct json_object *region = json_object_new_object();
+			add(region, "byteOffset", json_object_new_int64(0));
+			add(region, "byteLength", json_object_new_int64(st.st_size));
+			add(phys, "region", region);
+		}
+	}
 	if (line > 0) {
 		struct json_object *region = json_object_new_object();
 		add(region, "startLine", json_object_new_int64(line));
