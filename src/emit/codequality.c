@@ -57,31 +57,53 @@ static struct json_object *issue_json(const struct ka_finding *f,
 	return i;
 }
 
+struct fp_ref {
+	char fp[17];
+	size_t index;
+};
+
+static int cmp_fp_ref(const void *a, const void *b)
+{
+	const struct fp_ref *x = a, *y = b;
+	int r = strcmp(x->fp, y->fp);
+	return r ? r : (x->index > y->index) - (x->index < y->index);
+}
+
 static int emit_codequality(FILE *out, const struct ka_run *run,
 			    const struct ka_emit_opts *o)
 {
 	static const struct ka_emit_opts none = {0};
 	const struct ka_findings *fs = &run->findings;
 	struct json_object *root = json_object_new_array();
-	char (*fps)[17] = xcalloc(fs->n ? fs->n : 1, sizeof(*fps));
+	struct fp_ref *refs = xcalloc(fs->n ? fs->n : 1, sizeof(*refs));
+	unsigned *dup = xcalloc(fs->n ? fs->n : 1, sizeof(*dup));
+	size_t n = 0;
 
 	o = o ? o : &none;
-	for (size_t i = 0; i < fs->n; i++)
-		ka_finding_fingerprint(&fs->v[i], fps[i]);
+	/* GitLab keeps one issue per fingerprint: the n-th unwaived finding
+	 * with the same identity (in report order) gets "-n". */
 	for (size_t i = 0; i < fs->n; i++) {
 		if (fs->v[i].waived_by)
 			continue; /* reviewed: GitLab has no suppressions */
-		/* GitLab keeps one issue per fingerprint: the n-th finding
-		 * with the same identity gets "-n". */
-		unsigned dup = 1;
-		for (size_t j = 0; j < i; j++)
-			dup += !fs->v[j].waived_by && !strcmp(fps[j], fps[i]);
-		char *fp = dup > 1 ? xasprintf("%s-%u", fps[i], dup)
-				   : xstrdup(fps[i]);
-		json_object_array_add(root, issue_json(&fs->v[i], o, fp));
-		free(fp);
+		ka_finding_fingerprint(&fs->v[i], refs[n].fp);
+		refs[n++].index = i;
 	}
-	free(fps);
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), cmp_fp_ref);
+	for (size_t k = 0; k < n; k++)
+		dup[refs[k].index] = k && !strcmp(refs[k - 1].fp, refs[k].fp)
+					     ? dup[refs[k - 1].index] + 1 : 1;
+	for (size_t i = 0; i < fs->n; i++) {
+		char fp[17];
+		if (fs->v[i].waived_by)
+			continue;
+		ka_finding_fingerprint(&fs->v[i], fp);
+		char *id = dup[i] > 1 ? xasprintf("%s-%u", fp, dup[i]) : xstrdup(fp);
+		json_object_array_add(root, issue_json(&fs->v[i], o, id));
+		free(id);
+	}
+	free(refs);
+	free(dup);
 	return ka_json_write(out, root, o->pretty);
 }
 
