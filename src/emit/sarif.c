@@ -105,7 +105,8 @@ static struct json_object *artifact(struct sctx *c, const char *file)
 	if (p[0] != '/') {
 		/* In a check run, DWARF paths of kernel headers are relative
 		 * to the kernel tree, the module's own to its directory. */
-		bool kernel = c->modules && !strcmp(p, file) &&
+		bool kernel = c->modules && file[0] != '/' &&
+			      (str_starts(file, "include/") || str_starts(file, "arch/")) &&
 			      (str_starts(p, "include/") || str_starts(p, "arch/"));
 		add(art, "uriBaseId", json_object_new_string(
 			kernel ? SARIF_KERNELROOT : SARIF_SRCROOT));
