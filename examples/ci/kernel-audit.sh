@@ -45,8 +45,9 @@ kernel)
 		make tinyconfig
 		./scripts/config -e 64BIT -e MODULES -e MODULE_UNLOAD -e PRINTK \
 			-e DEBUG_KERNEL -e DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
-			-e PREEMPT -e PREEMPT_RCU -e SLUB -e BLOCK -e NET -e INET \
-			-m CRYPTO_CRC32C -m LIBCRC32C -m DUMMY -m NETDEVICES
+			-e PREEMPT -e PREEMPT_RCU -d SLOB -e SLUB -e BLOCK -e NET \
+			-e INET -e NETDEVICES -e NET_CORE -m DUMMY \
+			-m CRYPTO_CRC32C -m LIBCRC32C
 		make olddefconfig
 	fi
 	# vmlinux.o keeps the relocations ksymaudit follows; the build is in

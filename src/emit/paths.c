@@ -84,8 +84,15 @@ static void normalise(char *p)
 
 char *ka_emit_path(const struct ka_emit_opts *o, const char *path)
 {
-	char *p = apply_maps(o, path);
 	const char *rel;
+	char *p, *abs = NULL;
+
+	/* Inputs (modules, vmlinux) are named relative to the working
+	 * directory, unlike DWARF's source paths: make them absolute. */
+	if (path[0] != '/' && ka_emit_path_is_binary(path))
+		abs = realpath(path, NULL);
+	p = apply_maps(o, abs ? abs : path);
+	free(abs);
 
 	normalise(p);
 	if (o->source_root && p[0] == '/') {
