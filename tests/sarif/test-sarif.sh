@@ -115,6 +115,12 @@ run check-fixtures 1 check --vmlinux "$d/vmlinux" -r "$rules" -f sarif \
 	"$d/mod-gpl.ko" "$d/mod-proprietary.ko" "$d/mod-user.ko" \
 	"$d/mod-nolicense.ko" "$d/mod-dual.ko"
 validate check-fixtures "$tmp/check-fixtures.out"
+# check --baseline: the same modules again fail no more.
+mods=("$d/mod-gpl.ko" "$d/mod-proprietary.ko" "$d/mod-user.ko" "$d/mod-nolicense.ko" "$d/mod-dual.ko")
+run check-base 1 check --vmlinux "$d/vmlinux" -r "$rules" -j "${mods[@]}"
+run check-known 0 check --vmlinux "$d/vmlinux" -r "$rules" -f sarif \
+	--baseline "$tmp/check-base.out" --fail-on note "${mods[@]}"
+validate check-known "$tmp/check-known.out"
 run check-fixtures-cq 1 check --vmlinux "$d/vmlinux" -r "$rules" -f codequality \
 	--source-root "$top/tests/fixtures/src" --path-prefix-map "$d=build" \
 	"$d/mod-proprietary.ko" "$d/mod-nolicense.ko"
