@@ -118,13 +118,26 @@ struct ka_tree_opts {
 	void *progress_arg;
 };
 
+/* One GPL-only export that instances of a header inline reference. */
+struct ka_inline_sym {
+	char *symbol;
+	unsigned instances; /* distinct instances of the inline carrying it */
+	unsigned own;       /* ... with no inner header inline on the way */
+	unsigned by_param;  /* ... where a formal parameter names it */
+	unsigned kinds;     /* 1 << enum ka_ref_kind, of every reference */
+	struct strvec via;  /* inner inlines on the way, sorted */
+};
+
 /* A header inline that reaches GPL-only exports (inline-exposure). */
 struct ka_inline_use {
 	char *function, *decl_file;
 	unsigned decl_line;
 	struct strvec gpl_symbols; /* sorted, unique */
 	struct strvec inner;       /* inner inlines on the way, sorted */
-	unsigned instances;
+	unsigned instances;        /* instances carrying any of them */
+	unsigned inline_instances; /* all its instances in the build */
+	struct ka_inline_sym *syms; /* per symbol, sorted by symbol */
+	size_t n_syms, cap_syms;
 	char *example_file;        /* one instance, in the kernel sources */
 	unsigned example_line;
 	char *example_object;      /* the object file it was seen in */
@@ -156,6 +169,8 @@ struct ka_wrapper_fact {
 struct ka_tree_result {
 	pthread_mutex_t lock;
 	struct hashmap inlines;   /* "function\tdecl_file:line" -> use */
+	/* ka_inline_key -> instances of every header inline, whole build */
+	struct hashmap inline_counts;
 	struct ka_inline_use **uses;
 	size_t n_uses, cap_uses;
 	struct ka_explain_path *paths;

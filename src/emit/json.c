@@ -205,6 +205,55 @@ static struct json_object *path_json(const struct ka_finding *f)
 	return a;
 }
 
+static struct json_object *steps_json(const struct ka_path_step *v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(v[i].symbol));
+		add(o, "kind", ka_json_string(ka_ref_kind_name(v[i].kind)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* inline-exposure: one entry per GPL-only symbol, with its evidence. */
+static struct json_object *gpl_symbols_json(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_gpl_symbols; i++) {
+		const struct ka_finding_symbol *s = &f->gpl_symbols[i];
+		struct json_object *o = json_object_new_object();
+		struct json_object *via = json_object_new_array();
+		add(o, "symbol", ka_json_string(s->symbol));
+		add(o, "instances", json_object_new_int64(s->instances));
+		add(o, "inline_instances",
+		    json_object_new_int64(s->inline_instances));
+		for (size_t k = 0; k < s->n_via; k++)
+			json_object_array_add(via, ka_json_string(s->via[k]));
+		add(o, "via", via);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* export-wrapper: every GPL-only export reached, each with its path. */
+static struct json_object *targets_json(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_targets; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(f->targets[i].symbol));
+		add(o, "path", steps_json(f->targets[i].path,
+					  f->targets[i].n_path));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *finding_json(const struct ka_finding *f)
 {
 	struct json_object *o = json_object_new_object();
@@ -231,6 +280,12 @@ static struct json_object *finding_json(const struct ka_finding *f)
 		add(o, "note", ka_json_string(f->note));
 	add(o, "sites", sites_json(f));
 	add(o, "path", path_json(f));
+	if (f->n_gpl_symbols)
+		add(o, "gpl_symbols", gpl_symbols_json(f));
+	if (f->n_targets)
+		add(o, "targets", targets_json(f));
+	if (f->has_score)
+		add(o, "score", json_object_new_double(f->score));
 	return o;
 }
 

@@ -22,10 +22,13 @@ struct shared {
 	size_t n_jobs, next;
 };
 
-/* One inline instance seen in this file: a use and a DIE offset. */
+/* One inline instance seen in this file carrying a symbol: a use, the
+ * symbol's index in it and the instance's DIE offset. */
 struct inst {
 	struct ka_inline_use *use;
+	size_t sym;
 	uint64_t off;
+	bool by_param; /* a formal parameter of the instance names it */
 };
 
 struct filectx {
@@ -102,12 +105,43 @@ static struct ka_inline_use *use_get(struct ka_tree_result *res,
 	return u;
 }
 
+/* The use's entry for symbol (under the lock). */
+static size_t use_sym(struct ka_inline_use *u, const char *symbol)
+{
+	for (size_t i = 0; i < u->n_syms; i++)
+		if (strcmp(u->syms[i].symbol, symbol) == 0)
+			return i;
+	ARRAY_GROW(u->syms, u->n_syms, u->cap_syms);
+	u->syms[u->n_syms] = (struct ka_inline_sym){ .symbol = xstrdup(symbol) };
+	if (!strvec_contains(&u->gpl_symbols, symbol))
+		strvec_push(&u->gpl_symbols, symbol);
+	return u->n_syms++;
+}
+
 static int cmp_inst(const void *a, const void *b)
 {
 	const struct inst *x = a, *y = b;
 	if (x->use != y->use)
 		return x->use < y->use ? -1 : 1;
+	if (x->sym != y->sym)
+		return x->sym < y->sym ? -1 : 1;
 	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int cmp_inst_off(const void *a, const void *b)
+{
+	const struct inst *x = a, *y = b;
+	if (x->use != y->use)
+		return x->use < y->use ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void add_via(struct ka_inline_use *u, size_t sym, const char *fn)
+{
+	if (!strvec_contains(&u->inner, fn))
+		strvec_push(&u->inner, fn);
+	if (!strvec_contains(&u->syms[sym].via, fn))
+		strvec_push(&u->syms[sym].via, fn);
 }
 
 /*
@@ -147,6 +181,29 @@ static void example(struct ka_inline_use *u, const struct filectx *c,
 	set_example(u, c->path, f->call_file, f->call_line, s->function);
 }
 
+/*
+ * The target's address range in the DWARF's address space: [lo, hi).
+ * An external symbol of a module has no address there; relocations of
+ * the debug info against it are left unapplied, which reads as 0.
+ */
+static void target_range(const struct filectx *c, const struct ka_gedge *e,
+			 uint64_t *lo, uint64_t *hi)
+{
+	*lo = *hi = 0;
+	if (!c->g.dw)
+		return;
+	if (e->to == KA_GNODE_NONE) {
+		*hi = 1;
+		return;
+	}
+	const struct ka_gnode *n = &c->g.nodes[e->to];
+	uint64_t a = ka_dwarf_addr(c->g.dw, n->scn, n->offset);
+	if (a == UINT64_MAX)
+		return;
+	*lo = a;
+	*hi = a + (n->size ? n->size : 1);
+}
+
 /* Header inlines in the chains of GPL-only references (under the lock). */
 static void gather_inlines(struct filectx *c)
 {
@@ -160,6 +217,12 @@ static void gather_inlines(struct filectx *c)
 		struct ka_site *s = &gs->site;
 		if (!s->function || !wanted_target(c, e) || e->kind == KA_REF_DATA)
 			continue;
+		/* A .cold or .part piece jumping back into its own function. */
+		if (strcmp(s->function, e->name) == 0)
+			continue;
+		bool inner_header = false; /* a header inline inside frame k */
+		uint64_t lo, hi;
+		target_range(c, e, &lo, &hi);
 		for (size_t k = 0; k < s->n_chain; k++) {
 			const struct ka_inline_frame *f = &s->chain[k];
 			if (!gs->frame_inline[k] || !f->decl_file ||
@@ -167,16 +230,22 @@ static void gather_inlines(struct filectx *c)
 				continue;
 			struct ka_inline_use *u =
 				use_get(res, f->function, f->decl_file, f->decl_line);
-			if (!strvec_contains(&u->gpl_symbols, e->name))
-				strvec_push(&u->gpl_symbols, e->name);
+			size_t sym = use_sym(u, e->name);
+			u->syms[sym].kinds |= 1u << e->kind;
 			/* Inner inlines from the outside in, as first seen. */
 			for (size_t j = k; j-- > 0;)
-				if (strcmp(s->chain[j].function, f->function) &&
-				    !strvec_contains(&u->inner, s->chain[j].function))
-					strvec_push(&u->inner, s->chain[j].function);
+				if (strcmp(s->chain[j].function, f->function))
+					add_via(u, sym, s->chain[j].function);
 			example(u, c, s);
 			ARRAY_GROW(inst, n_inst, cap_inst);
-			inst[n_inst++] = (struct inst){ u, gs->frame_off[k] };
+			inst[n_inst++] = (struct inst){
+				u, sym, gs->frame_off[k],
+				lo < hi && ka_inline_param_names(c->g.dw,
+						gs->frame_off[k], lo, hi,
+						e->kind == KA_REF_CALL) };
+			if (!inner_header)
+				u->syms[sym].own++;
+			inner_header = true;
 		}
 		/* An out-of-line copy of a header inline. */
 		if (gs->outer_decl_file && gs->outer_inline &&
@@ -184,22 +253,49 @@ static void gather_inlines(struct filectx *c)
 			struct ka_inline_use *u = use_get(res, s->function,
 							  gs->outer_decl_file,
 							  gs->outer_decl_line);
-			if (!strvec_contains(&u->gpl_symbols, e->name))
-				strvec_push(&u->gpl_symbols, e->name);
+			size_t sym = use_sym(u, e->name);
+			u->syms[sym].kinds |= 1u << e->kind;
 			for (size_t j = s->n_chain; j-- > 0;)
-				if (!strvec_contains(&u->inner, s->chain[j].function))
-					strvec_push(&u->inner, s->chain[j].function);
+				add_via(u, sym, s->chain[j].function);
 			set_example(u, c->path, s->file, s->line, s->function);
 			ARRAY_GROW(inst, n_inst, cap_inst);
-			inst[n_inst++] = (struct inst){ u, UINT64_MAX - e->from };
+			inst[n_inst++] = (struct inst){ u, sym, UINT64_MAX - e->from };
+			if (!inner_header)
+				u->syms[sym].own++;
 		}
 	}
 	if (n_inst)
 		qsort(inst, n_inst, sizeof(*inst), cmp_inst);
+	for (size_t i = 0; i < n_inst; i++) {
+		if (i && cmp_inst(&inst[i - 1], &inst[i]) == 0) {
+			if (inst[i].by_param && !inst[i - 1].by_param) {
+				inst[i].use->syms[inst[i].sym].by_param++;
+			} else {
+				inst[i].by_param = inst[i - 1].by_param;
+			}
+			continue;
+		}
+		inst[i].use->syms[inst[i].sym].instances++;
+		if (inst[i].by_param)
+			inst[i].use->syms[inst[i].sym].by_param++;
+	}
+	/* Instances carrying any symbol: each instance once. */
+	if (n_inst)
+		qsort(inst, n_inst, sizeof(*inst), cmp_inst_off);
 	for (size_t i = 0; i < n_inst; i++)
-		if (!i || cmp_inst(&inst[i - 1], &inst[i]) != 0)
+		if (!i || cmp_inst_off(&inst[i - 1], &inst[i]) != 0)
 			inst[i].use->instances++;
 	free(inst);
+}
+
+/* Adds a file's counts of header-inline instances to the build's. */
+static void merge_counts(struct ka_tree_result *res, struct hashmap *file)
+{
+	hashmap_foreach(file, slot) {
+		const struct ka_inline_count *n = slot->value;
+		ka_inline_count_add(&res->inline_counts, n->key, n->n);
+	}
+	ka_inline_counts_free(file);
 }
 
 /*
@@ -385,7 +481,12 @@ static void process(struct shared *sh, const struct job *j)
 		wrapper_fact(&c, &w[i], &facts[i]);
 	ka_wrappers_free(w, n_w);
 
+	struct hashmap counts = { 0 };
+	if (sh->o->checks)
+		(void)ka_inline_counts(dw, &counts);
+
 	pthread_mutex_lock(&sh->res->lock);
+	merge_counts(sh->res, &counts);
 	gather_inlines(&c);
 	if (sh->o->explain)
 		explain_paths(&c);
@@ -429,6 +530,12 @@ static void *worker(void *arg)
 			return NULL;
 		process(sh, &sh->jobs[i]);
 	}
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct ka_inline_sym *x = a, *y = b;
+	return strcmp(x->symbol, y->symbol);
 }
 
 static int cmp_use(const void *a, const void *b)
@@ -480,6 +587,16 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		strvec_sort_unique(&res->uses[i]->gpl_symbols);
 		/* Thread order decides which is seen first: sort for stable output. */
 		strvec_sort_unique(&res->uses[i]->inner);
+		struct ka_inline_use *u = res->uses[i];
+		char *key = ka_inline_key(u->function, u->decl_file, u->decl_line);
+		const struct ka_inline_count *n =
+			hashmap_get(&res->inline_counts, key);
+		u->inline_instances = n ? n->n : 0;
+		free(key);
+		if (u->n_syms)
+			qsort(u->syms, u->n_syms, sizeof(*u->syms), cmp_sym);
+		for (size_t k = 0; k < u->n_syms; k++)
+			strvec_sort_unique(&u->syms[k].via);
 	}
 	return 0;
 }
@@ -492,6 +609,11 @@ void ka_tree_result_free(struct ka_tree_result *res)
 		free(u->decl_file);
 		strvec_free(&u->gpl_symbols);
 		strvec_free(&u->inner);
+		for (size_t k = 0; k < u->n_syms; k++) {
+			free(u->syms[k].symbol);
+			strvec_free(&u->syms[k].via);
+		}
+		free(u->syms);
 		free(u->example_file);
 		free(u->example_object);
 		free(u->example_function);
@@ -501,6 +623,7 @@ void ka_tree_result_free(struct ka_tree_result *res)
 	hashmap_foreach(&res->inlines, slot)
 		free((char *)slot->key);
 	hashmap_free(&res->inlines);
+	ka_inline_counts_free(&res->inline_counts);
 	for (size_t i = 0; i < res->n_paths; i++) {
 		for (size_t k = 0; k < res->paths[i].n_steps; k++)
 			free(res->paths[i].steps[k].symbol);
