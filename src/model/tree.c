@@ -221,12 +221,19 @@ static void gather_inlines(struct filectx *c)
 		if (strcmp(s->function, e->name) == 0)
 			continue;
 		bool inner_header = false; /* a header inline inside frame k */
+		bool inner_local = false;  /* a function of a .c file inside */
 		uint64_t lo, hi;
 		target_range(c, e, &lo, &hi);
 		for (size_t k = 0; k < s->n_chain; k++) {
 			const struct ka_inline_frame *f = &s->chain[k];
-			if (!gs->frame_inline[k] || !f->decl_file ||
-			    !ka_path_is_header(rules, f->decl_file))
+			bool header = f->decl_file &&
+				      ka_path_is_header(rules, f->decl_file);
+			/* A .c file's function inlined within its own CU (an
+			 * export inlined into a header inline there): what it
+			 * references is not the header inline's. */
+			if (!header)
+				inner_local = true;
+			if (!gs->frame_inline[k] || !header || inner_local)
 				continue;
 			struct ka_inline_use *u =
 				use_get(res, f->function, f->decl_file, f->decl_line);
@@ -248,7 +255,7 @@ static void gather_inlines(struct filectx *c)
 			inner_header = true;
 		}
 		/* An out-of-line copy of a header inline. */
-		if (gs->outer_decl_file && gs->outer_inline &&
+		if (!inner_local && gs->outer_decl_file && gs->outer_inline &&
 		    ka_path_is_header(rules, gs->outer_decl_file)) {
 			struct ka_inline_use *u = use_get(res, s->function,
 							  gs->outer_decl_file,
