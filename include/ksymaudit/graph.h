@@ -91,12 +91,21 @@ bool ka_graph_export_gpl(const struct ka_export *x);
 
 /* ---- export-wrapper facts (src/model/wrappers.c) ---- */
 
+/* A GPL-only export a wrapper reaches, with its own shortest path. */
+struct ka_wrapper_path {
+	const char *name;  /* the export (borrowed from the graph) */
+	uint32_t *edges;   /* edge indices, in order */
+	size_t n_edges;
+};
+
 /* A non-GPL export whose code reaches a GPL-only export. */
 struct ka_wrapper {
 	uint32_t node;       /* the export */
 	uint32_t *edges;     /* shortest path: edge indices, in order */
 	size_t n_edges;
 	struct strvec reached; /* every GPL-only export within the depth */
+	struct ka_wrapper_path *targets; /* one per reached, sorted by name */
+	size_t n_targets;
 };
 
 /* Finds the wrappers of g (walk bounded by max_depth, stops at exports). */
@@ -164,6 +173,14 @@ struct ka_wrapper_fact {
 	struct ka_site *sites;
 	size_t n_steps;
 	struct strvec reached; /* every GPL-only export within the depth */
+	/* Every GPL-only export reached, sorted by name, each with its own
+	 * shortest path (steps after the export). */
+	struct ka_wrapper_target {
+		char *symbol;
+		struct ka_path_step *steps;
+		size_t n_steps;
+	} *targets;
+	size_t n_targets;
 };
 
 struct ka_tree_result {
@@ -188,6 +205,14 @@ struct ka_tree_result {
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res);
 void ka_tree_result_free(struct ka_tree_result *res);
+/*
+ * True when symbol y is the header inline u's own reference (not its
+ * callers'): at least 80% of u's instances in the build carry it without
+ * a formal parameter naming it. inline-exposure reports these pairs;
+ * export-wrapper weighs targets a header inline already exposes less.
+ */
+bool ka_inline_sym_own(const struct ka_inline_use *u,
+		       const struct ka_inline_sym *y);
 
 /* ---- Kernel-side inputs of tree and explain (src/model/kernel-tree.c) ---- */
 

@@ -10,30 +10,6 @@
 
 #include "ksymaudit/checks.h"
 
-/*
- * A reference is the inline's own when nearly every instance carries it:
- * a call or key in its body (or in an inner inline it calls with its own
- * arguments) is in all of them, whereas an argument, callback, key or
- * global that a caller passes in shows up only in that caller's instances.
- * Instances where a formal parameter's DWARF location names the symbol
- * (the caller passed it) do not count. The generic machinery (static keys,
- * static calls, list and workqueue helpers) carries a different key or
- * object from each caller, so it falls out, and the header inline that
- * names the key is reported instead. Measured on Debian's 6.1 and 6.12
- * cloud kernels (tests/precision/): real exposures sit at 0.9 and above,
- * argument-borne ones at a few percent.
- */
-#define OWN_PERCENT 80
-
-static bool ka_inline_sym_own(const struct ka_inline_use *u,
-		       const struct ka_inline_sym *y)
-{
-	unsigned all = u->inline_instances > y->instances ? u->inline_instances
-							  : y->instances;
-	unsigned own = y->instances - y->by_param;
-	return own && (uint64_t)own * 100 >= (uint64_t)all * OWN_PERCENT;
-}
-
 static char *join(const struct strvec *sv)
 {
 	size_t len = 1;

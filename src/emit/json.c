@@ -219,7 +219,7 @@ static struct json_object *steps_json(const struct ka_path_step *v, size_t n)
 }
 
 /* inline-exposure: one entry per GPL-only symbol, with its evidence. */
-static struct json_object *gpl_symbols_json(const struct ka_finding *f)
+struct json_object *ka_json_gpl_symbols(const struct ka_finding *f)
 {
 	struct json_object *a = json_object_new_array();
 
@@ -240,7 +240,7 @@ static struct json_object *gpl_symbols_json(const struct ka_finding *f)
 }
 
 /* export-wrapper: every GPL-only export reached, each with its path. */
-static struct json_object *targets_json(const struct ka_finding *f)
+struct json_object *ka_json_targets(const struct ka_finding *f)
 {
 	struct json_object *a = json_object_new_array();
 
@@ -281,9 +281,9 @@ static struct json_object *finding_json(const struct ka_finding *f)
 	add(o, "sites", sites_json(f));
 	add(o, "path", path_json(f));
 	if (f->n_gpl_symbols)
-		add(o, "gpl_symbols", gpl_symbols_json(f));
+		add(o, "gpl_symbols", ka_json_gpl_symbols(f));
 	if (f->n_targets)
-		add(o, "targets", targets_json(f));
+		add(o, "targets", ka_json_targets(f));
 	if (f->has_score)
 		add(o, "score", json_object_new_double(f->score));
 	return o;

@@ -350,7 +350,7 @@ START_TEST(test_emit_json_pretty)
 	char *compact = emit(&ka_emit_json, &fx.run, false);
 	char *pretty = emit(&ka_emit_json, &fx.run, true);
 
-	ck_assert_ptr_nonnull(strstr(pretty, "\n  \"schema_version\": 1,\n"));
+	ck_assert_ptr_nonnull(strstr(pretty, "\n  \"schema_version\": 2,\n"));
 	struct json_object *a = parse(compact), *b = parse(pretty);
 	ck_assert(json_object_equal(a, b));
 	json_object_put(a);
