@@ -82,7 +82,9 @@ static struct ka_finding *report(const struct ka_wrapper_fact *w,
  * number of wrappers in the build that reach T (a facility reachable
  * through hundreds of exports is nothing a single wrapper hands out) and
  * e(T) is 0.1 when a header inline already exposes T to every module
- * (inline-exposure: __rcu_read_lock through rcu_read_lock), else 1. The
+ * (inline-exposure: __rcu_read_lock through rcu_read_lock), else 1, and
+ * half of that when the wrapper only takes T's address instead of calling
+ * it (fwnode->ops == &acpi_data_fwnode_ops hands out nothing). The
  * gain is the heaviest target plus a tenth of the others. Thin wrappers
  * first: the gain is divided by 1 + log2(1 + size/64), size being the
  * export's code bytes, and by the steps of the path to that target.
@@ -164,6 +166,8 @@ static double score_of(const struct ka_wrapper_fact *w,
 		any = true;
 		uintptr_t n = (uintptr_t)hashmap_get(&t->wrappers, x->symbol);
 		double e = hashmap_get(&t->inlined, x->symbol) ? 0.1 : 1.0;
+		if (x->steps[x->n_steps - 1].kind != KA_REF_CALL)
+			e *= 0.5; /* an address taken: often a comparison */
 		double v = e / sqrt(n ? (double)n : 1.0);
 		sum += v;
 		if (v > best) {

@@ -59,8 +59,15 @@ static bool walk_one(struct ka_graph *g, struct bfs *b, uint32_t start,
 	while (head < tail) {
 		uint32_t u = b->queue[head++];
 		ka_graph_augment(g, u);
+		const struct ka_gnode *un = &g->nodes[u];
 		ka_gnode_foreach_edge(g, u, ei) {
 			const struct ka_gedge *e = &g->edges[ei];
+			/* Code past the end of a sized symbol (assembly
+			 * without symbols of its own) is not its code. */
+			if (un->size && e->scn == un->scn &&
+			    (e->offset < un->offset ||
+			     e->offset >= un->offset + un->size))
+				continue;
 			if (ka_graph_export_gpl(e->export)) {
 				if (!strvec_contains(&w->reached, e->name)) {
 					strvec_push(&w->reached, e->name);
