@@ -79,6 +79,10 @@ static void walk(struct origins *o, Dwarf_Die *parent, unsigned depth)
 		if (tag == DW_TAG_inlined_subroutine) {
 			count_origin(o, &child);
 		} else if (tag == DW_TAG_subprogram) {
+			/* Abstract instances and declarations hold no code,
+			 * hence no inlined instances. */
+			if (!has_code(&child))
+				continue;
 			/* An out-of-line copy of an inline is an instance too. */
 			if (dwarf_hasattr(&child, DW_AT_abstract_origin))
 				count_origin(o, &child);
