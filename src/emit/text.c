@@ -102,7 +102,7 @@ static void print_site(FILE *out, const struct ka_site *s, size_t count,
 				 ka_ref_kind_name(s->kind));
 		line(out, what, s->file, s->line);
 		free(what);
-		if (!line_names(s->file, s->line, symbol))
+		if (symbol && !line_names(s->file, s->line, symbol))
 			line(out, "(no inline function involved: look for a "
 				  "macro on that line)", NULL, 0);
 	} else {
@@ -283,7 +283,8 @@ static void print_finding(FILE *out, const struct ka_finding *f,
 		if (done[i])
 			continue;
 		if (o->verbose) {
-			print_site(out, &f->sites[i], 1, f->symbol);
+			print_site(out, &f->sites[i], 1,
+				   f->n_path ? NULL : f->symbol);
 			continue;
 		}
 		/* Each cause once: the first site in full, then the others. */
@@ -298,8 +299,12 @@ static void print_finding(FILE *out, const struct ka_finding *f,
 			done[j] = true;
 			group[n++] = j;
 		}
-		/* Only identical sites: "(and N more sites like this one)". */
-		print_site(out, &f->sites[i], n == count ? count : 1, f->symbol);
+		/* Only identical sites: "(and N more sites like this one)".
+		 * The macro hint is for a module's use of the symbol, not for
+		 * the steps of a path (export-wrapper): those are the
+		 * function's own code. */
+		print_site(out, &f->sites[i], n == count ? count : 1,
+			   f->n_path ? NULL : f->symbol);
 		if (n > count || (n > 1 && n != count))
 			print_group(out, f, group, n);
 	}
