@@ -131,9 +131,7 @@ struct ka_tree_opts {
 struct ka_inline_sym {
 	char *symbol;
 	unsigned instances; /* distinct instances of the inline carrying it */
-	unsigned own;       /* ... with no inner header inline on the way */
 	unsigned by_param;  /* ... where a formal parameter names it */
-	unsigned kinds;     /* 1 << enum ka_ref_kind, of every reference */
 	struct strvec via;  /* inner inlines on the way, sorted */
 };
 

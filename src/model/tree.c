@@ -39,6 +39,8 @@ struct filectx {
 	struct ka_gsite *sites;
 	size_t n_sites;
 	uint32_t *site_of_edge; /* edge -> site index + 1 (0: none) */
+	uint32_t *by_param; /* per site: bit k, a formal parameter of chain
+			       frame k names the target (param_evidence) */
 	struct ka_diags diags;
 };
 
@@ -204,6 +206,45 @@ static void target_range(const struct filectx *c, const struct ka_gedge *e,
 	*hi = a + (n->size ? n->size : 1);
 }
 
+/* A site whose header inlines gather_inlines looks at. */
+static bool inline_site(const struct filectx *c, const struct ka_gsite *gs)
+{
+	const struct ka_gedge *e = &c->g.edges[gs->cookie];
+	const struct ka_site *s = &gs->site;
+	/* Not a .cold or .part piece jumping back into its own function. */
+	return s->function && wanted_target(c, e) && e->kind != KA_REF_DATA &&
+	       strcmp(s->function, e->name) != 0;
+}
+
+/*
+ * For each site and header-inline frame of its chain: does a formal
+ * parameter of that inlined instance name the target (the caller passed
+ * it in)? Reads DWARF, so it runs before the lock is taken.
+ */
+static void param_evidence(struct filectx *c)
+{
+	const struct ka_rules *rules = &c->sh->run->rules;
+	c->by_param = xcalloc(c->n_sites + 1, sizeof(*c->by_param));
+	for (size_t i = 0; i < c->n_sites; i++) {
+		const struct ka_gsite *gs = &c->sites[i];
+		if (!inline_site(c, gs))
+			continue;
+		const struct ka_gedge *e = &c->g.edges[gs->cookie];
+		uint64_t lo, hi;
+		target_range(c, e, &lo, &hi);
+		for (size_t k = 0; k < gs->site.n_chain && k < 32 && lo < hi;
+		     k++) {
+			const struct ka_inline_frame *f = &gs->site.chain[k];
+			if (!gs->frame_inline[k] || !f->decl_file ||
+			    !ka_path_is_header(rules, f->decl_file))
+				continue;
+			if (ka_inline_param_names(c->g.dw, gs->frame_off[k], lo,
+						  hi, e->kind == KA_REF_CALL))
+				c->by_param[i] |= 1u << k;
+		}
+	}
+}
+
 /* Header inlines in the chains of GPL-only references (under the lock). */
 static void gather_inlines(struct filectx *c)
 {
@@ -215,15 +256,9 @@ static void gather_inlines(struct filectx *c)
 		struct ka_gsite *gs = &c->sites[i];
 		const struct ka_gedge *e = &c->g.edges[gs->cookie];
 		struct ka_site *s = &gs->site;
-		if (!s->function || !wanted_target(c, e) || e->kind == KA_REF_DATA)
+		if (!inline_site(c, gs))
 			continue;
-		/* A .cold or .part piece jumping back into its own function. */
-		if (strcmp(s->function, e->name) == 0)
-			continue;
-		bool inner_header = false; /* a header inline inside frame k */
 		bool inner_local = false;  /* a function of a .c file inside */
-		uint64_t lo, hi;
-		target_range(c, e, &lo, &hi);
 		for (size_t k = 0; k < s->n_chain; k++) {
 			const struct ka_inline_frame *f = &s->chain[k];
 			bool header = f->decl_file &&
@@ -238,7 +273,6 @@ static void gather_inlines(struct filectx *c)
 			struct ka_inline_use *u =
 				use_get(res, f->function, f->decl_file, f->decl_line);
 			size_t sym = use_sym(u, e->name);
-			u->syms[sym].kinds |= 1u << e->kind;
 			/* Inner inlines from the outside in, as first seen. */
 			for (size_t j = k; j-- > 0;)
 				if (strcmp(s->chain[j].function, f->function))
@@ -247,12 +281,7 @@ static void gather_inlines(struct filectx *c)
 			ARRAY_GROW(inst, n_inst, cap_inst);
 			inst[n_inst++] = (struct inst){
 				u, sym, gs->frame_off[k],
-				lo < hi && ka_inline_param_names(c->g.dw,
-						gs->frame_off[k], lo, hi,
-						e->kind == KA_REF_CALL) };
-			if (!inner_header)
-				u->syms[sym].own++;
-			inner_header = true;
+				k < 32 && (c->by_param[i] >> k & 1) };
 		}
 		/* An out-of-line copy of a header inline. */
 		if (!inner_local && gs->outer_decl_file && gs->outer_inline &&
@@ -261,30 +290,28 @@ static void gather_inlines(struct filectx *c)
 							  gs->outer_decl_file,
 							  gs->outer_decl_line);
 			size_t sym = use_sym(u, e->name);
-			u->syms[sym].kinds |= 1u << e->kind;
 			for (size_t j = s->n_chain; j-- > 0;)
 				add_via(u, sym, s->chain[j].function);
 			set_example(u, c->path, s->file, s->line, s->function);
 			ARRAY_GROW(inst, n_inst, cap_inst);
 			inst[n_inst++] = (struct inst){ u, sym, UINT64_MAX - e->from };
-			if (!inner_header)
-				u->syms[sym].own++;
 		}
 	}
 	if (n_inst)
 		qsort(inst, n_inst, sizeof(*inst), cmp_inst);
+	/* Per (inline, symbol): each instance once, and once more when any of
+	 * its sites has the parameter evidence. */
+	bool param_seen = false;
 	for (size_t i = 0; i < n_inst; i++) {
-		if (i && cmp_inst(&inst[i - 1], &inst[i]) == 0) {
-			if (inst[i].by_param && !inst[i - 1].by_param) {
-				inst[i].use->syms[inst[i].sym].by_param++;
-			} else {
-				inst[i].by_param = inst[i - 1].by_param;
-			}
-			continue;
+		struct ka_inline_sym *y = &inst[i].use->syms[inst[i].sym];
+		if (!i || cmp_inst(&inst[i - 1], &inst[i]) != 0) {
+			y->instances++;
+			param_seen = false;
 		}
-		inst[i].use->syms[inst[i].sym].instances++;
-		if (inst[i].by_param)
-			inst[i].use->syms[inst[i].sym].by_param++;
+		if (inst[i].by_param && !param_seen) {
+			y->by_param++;
+			param_seen = true;
+		}
 	}
 	/* Instances carrying any symbol: each instance once. */
 	if (n_inst)
@@ -504,6 +531,7 @@ static void process(struct shared *sh, const struct job *j)
 	struct hashmap counts = { 0 };
 	if (sh->o->checks)
 		(void)ka_inline_counts(dw, &counts);
+	param_evidence(&c);
 
 	pthread_mutex_lock(&sh->res->lock);
 	merge_counts(sh->res, &counts);
@@ -519,6 +547,7 @@ static void process(struct shared *sh, const struct job *j)
 	free(facts);
 	ka_gsites_free(c.sites, c.n_sites);
 	free(c.site_of_edge);
+	free(c.by_param);
 	ka_graph_free(&c.g);
 	ka_dwarf_close(dw);
 close:
