@@ -481,6 +481,74 @@ static void wrapper_fact(const struct filectx *c, const struct ka_wrapper *w,
 	}
 }
 
+/* The function node that starts exactly at (scn, off), else NONE. */
+static uint32_t node_starting_at(const struct ka_graph *g, size_t scn,
+				 uint64_t off)
+{
+	size_t lo = 0, hi = g->n_nodes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ka_gnode *n = &g->nodes[mid];
+		if (n->scn < scn || (n->scn == scn && n->offset < off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->n_nodes && g->nodes[lo].scn == scn &&
+			       g->nodes[lo].offset == off
+		       ? (uint32_t)lo
+		       : KA_GNODE_NONE;
+}
+
+static bool has_call_relocations(const struct ka_graph *g)
+{
+	for (size_t i = 0; i < g->n_edges; i++)
+		if (g->edges[i].kind == KA_REF_CALL)
+			return true;
+	return false;
+}
+
+/*
+ * A kernel image linked without --emit-relocs (Debian 13's debug vmlinux
+ * has no .rela.text) has no edges for its calls: every direct call to a
+ * GPL-only export, decoded from the code at the DWARF call sites, becomes
+ * an edge of its own (one per call site, unlike ka_graph_augment's one per
+ * callee), so that the header inlines around each call are counted. Only
+ * calls: its static keys and data references stay unseen.
+ */
+static void decoded_gpl_calls(struct filectx *c)
+{
+	struct ka_graph *g = &c->g;
+	size_t n_nodes = g->n_nodes;
+	for (uint32_t n = 0; n < n_nodes; n++) {
+		const struct ka_gnode *nd = &g->nodes[n];
+		if (!nd->func || !nd->size)
+			continue;
+		struct ka_dwarf_call *calls;
+		size_t nc = ka_dwarf_direct_calls(g->dw, g->elf, nd->scn,
+						  nd->offset, nd->size, &calls);
+		for (size_t i = 0; i < nc; i++) {
+			uint32_t to = node_starting_at(g, nd->scn,
+						       calls[i].target);
+			if (to == KA_GNODE_NONE || to == n ||
+			    !g->nodes[to].global ||
+			    !ka_graph_export_gpl(g->nodes[to].export))
+				continue;
+			ARRAY_GROW(g->edges, g->n_edges, g->cap_edges);
+			g->edges[g->n_edges++] = (struct ka_gedge){
+				.from = n,
+				.to = to,
+				.name = g->nodes[to].name,
+				.export = g->nodes[to].export,
+				.kind = KA_REF_CALL,
+				.scn = nd->scn,
+				.offset = calls[i].site,
+			};
+		}
+		free(calls);
+	}
+}
+
 static void process(struct shared *sh, const struct job *j)
 {
 	struct filectx c = { .sh = sh, .path = j->path };
@@ -505,10 +573,15 @@ static void process(struct shared *sh, const struct job *j)
 		for (uint32_t i = 0; i < c.g.n_nodes; i++)
 			ka_graph_augment(&c.g, i);
 
+	/* Before the wrapper walk adds the calls it decodes. */
+	bool decode = sh->o->checks && dw && e.ehdr.e_type != ET_REL &&
+		      !has_call_relocations(&c.g);
 	struct ka_wrapper *w = NULL;
 	size_t n_w = 0, cap = 0;
 	if (sh->o->checks)
 		n_w = ka_export_wrappers_find(&c.g, sh->run->max_depth, &w);
+	if (decode)
+		decoded_gpl_calls(&c);
 	c.site_of_edge = xcalloc(c.g.n_edges + 1, sizeof(*c.site_of_edge));
 	for (size_t i = 0; i < n_w; i++)
 		for (size_t k = 0; k < w[i].n_edges; k++)
