@@ -45,7 +45,11 @@ static void report(struct ka_run *run, const struct ka_inline_use *u,
 			continue;
 		struct ka_finding_symbol *fs = ka_finding_add_symbol(f, y->symbol);
 		fs->instances = y->instances - y->by_param;
-		fs->inline_instances = u->inline_instances;
+		/* Never fewer than those carrying it (an out-of-line copy
+		 * without an abstract origin is not counted as an instance). */
+		fs->inline_instances = u->inline_instances > y->instances
+					       ? u->inline_instances
+					       : y->instances;
 		for (size_t j = 0; j < y->via.n; j++)
 			ka_finding_symbol_add_via(fs, y->via.v[j]);
 	}
