@@ -8,8 +8,9 @@
 # KERNEL is "6.1": Debian 12's 6.1.0-56-cloud-amd64 debug kernel, installed
 # (/usr/lib/debug, /usr/src/linux-headers-*); or "6.12": Debian 13's cloud
 # debug kernel unpacked (never installed) under $KSYMAUDIT_TRIXIE_ROOT
-# (default /var/tmp/ksymaudit-data/trixie-amd64-cloud/root; see
-# tools/fetch-debian-kernel.sh). Missing kernel: exit 77, or fail when
+# (default $KSYMAUDIT_DATA/trixie-amd64-cloud/root, KSYMAUDIT_DATA defaulting
+# to /var/tmp/ksymaudit-data: what `tools/fetch-debian-kernel.sh trixie
+# amd64 cloud --dbg` unpacks). Missing kernel: exit 77, or fail when
 # KSYMAUDIT_REQUIRE_REAL=1.
 set -euo pipefail
 export LC_ALL=C
@@ -33,7 +34,7 @@ case $which in
 	root=
 	;;
 6.12)
-	root=${KSYMAUDIT_TRIXIE_ROOT:-/var/tmp/ksymaudit-data/trixie-amd64-cloud/root}
+	root=${KSYMAUDIT_TRIXIE_ROOT:-${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/trixie-amd64-cloud/root}
 	v=$(ls -1 "$root"/usr/lib/debug/boot/vmlinux-6.12* 2>/dev/null | sort -V | tail -1 || true)
 	[ -n "$v" ] || skip "no Debian 13 6.12 debug kernel under $root"
 	rel=${v##*/vmlinux-}
