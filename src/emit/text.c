@@ -216,17 +216,43 @@ static void print_group(FILE *out, const struct ka_finding *f,
 	bool data = f->sites[idx[0]].kind == KA_REF_DATA;
 	fprintf(out, "  (%zu sites like this in %zu %s%s, e.g.", n, funcs,
 		data ? "object" : "function", funcs == 1 ? "" : "s");
-	for (size_t i = 1; i <= EXAMPLES && i < n; i++) {
-		const struct ka_site *s = &f->sites[idx[i]];
-		const char *file;
-		unsigned ln;
-		site_place(s, &file, &ln);
-		fprintf(out, "%s %s%s", i > 1 ? "," : "",
-			s->function ? s->function : "?", data ? "" : "()");
-		if (file && ln)
-			fprintf(out, " %s:%u", file, ln);
+	/* Examples at other places than those already shown, other
+	 * functions first. */
+	bool *used = xcalloc(n, sizeof(*used));
+	size_t shown = 0;
+	used[0] = true;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 1; i < n && shown < EXAMPLES; i++) {
+			const struct ka_site *s = &f->sites[idx[i]];
+			const char *file;
+			unsigned ln;
+			site_place(s, &file, &ln);
+			bool skip = used[i];
+			for (size_t j = 0; j < n && !skip; j++) {
+				if (!used[j])
+					continue;
+				const struct ka_site *t = &f->sites[idx[j]];
+				const char *tf;
+				unsigned tl;
+				site_place(t, &tf, &tl);
+				bool same_fn = !strcmp_null(t->function, s->function);
+				skip = pass == 0 ? same_fn
+						 : same_fn && tl == ln &&
+							   !strcmp_null(tf, file);
+			}
+			if (skip)
+				continue;
+			used[i] = true;
+			fprintf(out, "%s %s%s", shown ? "," : "",
+				s->function ? s->function : "?",
+				data ? "" : "()");
+			if (file && ln)
+				fprintf(out, " %s:%u", file, ln);
+			shown++;
+		}
 	}
-	fprintf(out, "%s; -v lists all)\n", n > EXAMPLES + 1 ? ", …" : "");
+	free(used);
+	fprintf(out, "%s; -v lists all)\n", n > shown + 1 ? ", …" : "");
 }
 
 /* -v: every GPL-only symbol of an inline, every target of a wrapper. */
