@@ -92,12 +92,21 @@ bool ka_graph_export_gpl(const struct ka_export *x);
 
 /* ---- export-wrapper facts (src/model/wrappers.c) ---- */
 
+/* A GPL-only export a wrapper reaches, with its own shortest path. */
+struct ka_wrapper_path {
+	const char *name;  /* the export (borrowed from the graph) */
+	uint32_t *edges;   /* edge indices, in order */
+	size_t n_edges;
+};
+
 /* A non-GPL export whose code reaches a GPL-only export. */
 struct ka_wrapper {
 	uint32_t node;       /* the export */
 	uint32_t *edges;     /* shortest path: edge indices, in order */
 	size_t n_edges;
 	struct strvec reached; /* every GPL-only export within the depth */
+	struct ka_wrapper_path *targets; /* one per reached, sorted by name */
+	size_t n_targets;
 };
 
 /* Finds the wrappers of g (walk bounded by max_depth, stops at exports). */
@@ -133,16 +142,24 @@ struct ka_tree_opts {
 	void *progress_arg;
 };
 
+/* One GPL-only export that instances of a header inline reference. */
+struct ka_inline_sym {
+	char *symbol;
+	unsigned instances; /* distinct instances of the inline carrying it */
+	unsigned by_param;  /* ... where a formal parameter names it */
+	struct strvec via;  /* inner inlines on the way, sorted */
+};
+
 /* A header inline that reaches GPL-only exports (inline-exposure). */
 struct ka_inline_use {
 	char *function, *decl_file;
 	unsigned decl_line;
 	struct strvec gpl_symbols; /* sorted, unique */
 	struct strvec inner;       /* inner inlines on the way, sorted */
-	unsigned instances;
-	/* Instances that reference each GPL-only symbol (unsorted). */
-	struct strvec sym_counts;
-	unsigned *sym_n;
+	unsigned instances;        /* instances carrying any of them */
+	unsigned inline_instances; /* all its instances in the build */
+	struct ka_inline_sym *syms; /* per symbol, sorted by symbol */
+	size_t n_syms, cap_syms;
 	char *example_file;        /* one instance, in the kernel sources */
 	unsigned example_line;
 	char *example_object;      /* the object file it was seen in */
@@ -169,11 +186,21 @@ struct ka_wrapper_fact {
 	struct ka_site *sites;
 	size_t n_steps;
 	struct strvec reached; /* every GPL-only export within the depth */
+	/* Every GPL-only export reached, sorted by name, each with its own
+	 * shortest path (steps after the export). */
+	struct ka_wrapper_target {
+		char *symbol;
+		struct ka_path_step *steps;
+		size_t n_steps;
+	} *targets;
+	size_t n_targets;
 };
 
 struct ka_tree_result {
 	pthread_mutex_t lock;
 	struct hashmap inlines;   /* "function\tdecl_file:line" -> use */
+	/* ka_inline_key -> instances of every header inline, whole build */
+	struct hashmap inline_counts;
 	struct ka_inline_use **uses;
 	size_t n_uses, cap_uses;
 	struct ka_explain_path *paths;
@@ -193,6 +220,14 @@ struct ka_tree_result {
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res);
 void ka_tree_result_free(struct ka_tree_result *res);
+/*
+ * True when symbol y is the header inline u's own reference (not its
+ * callers'): at least 80% of u's instances in the build carry it without
+ * a formal parameter naming it. inline-exposure reports these pairs;
+ * export-wrapper weighs targets a header inline already exposes less.
+ */
+bool ka_inline_sym_own(const struct ka_inline_use *u,
+		       const struct ka_inline_sym *y);
 
 /* ---- Kernel-side inputs of tree and explain (src/model/kernel-tree.c) ---- */
 

@@ -18,14 +18,14 @@ struct ka_inline_fact {
 	unsigned decl_line;
 	struct strvec gpl_symbols; /* sorted, unique */
 	unsigned *gpl_instances;   /* per gpl_symbols entry: the instances
-				      that reference it (NULL: unknown) */
-	unsigned instances;        /* instances that reference any */
+				      that carry it on their own, 0 when
+				      callers hand it in (NULL: unknown) */
+	unsigned instances;        /* all the inline's instances */
 };
 /*
- * True when gpl_symbols[i] is one the inline reaches by itself: referenced
- * by at least two and at least half of its instances (not only where a
- * caller hands it in, as the keys of arch_static_branch(), nor in one odd
- * instance). Unknown counts: true.
+ * True when gpl_symbols[i] is one the inline reaches by itself, as
+ * inline-exposure's evidence judges it (not where callers hand it in, as
+ * the keys of arch_static_branch()). Unknown counts: true.
  */
 bool ka_inline_fact_intrinsic(const struct ka_inline_fact *f, size_t i);
 

@@ -125,20 +125,31 @@ static void inlines(struct ka_run *run, const struct ka_diff *d,
 		if (!why[i])
 			continue;
 		size_t n_inst = 0;
-		for (size_t k = 0; k < u->n_inst; k++)
-			n_inst += !u->inst[k].outer ||
-				  !strvec_contains(&broken, u->inst[k].outer);
+		const char *outer = NULL; /* the inline they all sit in */
+		bool same_outer = true;
+		for (size_t k = 0; k < u->n_inst; k++) {
+			const struct ka_inline_instance *in = &u->inst[k];
+			if (in->outer && strvec_contains(&broken, in->outer))
+				continue;
+			if (!n_inst++)
+				outer = in->outer;
+			else if (!outer || !in->outer || strcmp(outer, in->outer))
+				same_outer = false;
+		}
 		if (!n_inst)
 			continue;
+		char *in_outer = outer && same_outer
+			? xasprintf(" (inlined in %s())", outer) : xstrdup("");
 		const struct ka_inline_fact *nf =
 			ka_report_inline(d->new_side, u->function);
 		struct ka_finding *f = ka_finding_add(
 			&run->findings, ka_check_module_breaks.id,
 			ka_check_module_breaks.severity, m->name, m->path,
 			u->function, "module %s will fail to load once rebuilt "
-			"against NEW: %s() at %zu site%s now reaches GPL-only %s",
-			m->name, u->function, n_inst, n_inst == 1 ? "" : "s",
-			why[i]);
+			"against NEW: %s()%s at %zu site%s now reaches GPL-only %s",
+			m->name, u->function, in_outer, n_inst,
+			n_inst == 1 ? "" : "s", why[i]);
+		free(in_outer);
 		f->change = KA_CHANGE_NEW;
 		f->count = (unsigned)n_inst;
 		f->note = xasprintf("%s() is declared at %s:%u in NEW",

@@ -75,6 +75,7 @@ static void help(FILE *out)
 	      "  -v, --verbose          list every site\n"
 	      "      --fail-on LEVEL    error (default), warning, note or never; only\n"
 	      "                         new and changed findings count\n"
+	      KA_CI_HELP
 	      "  -h, --help             show this help\n"
 	      "\n"
 	      "Checks: export-license, export-door, module-breaks, and the changes of\n"
@@ -341,7 +342,7 @@ static int do_diff(int argc, char *argv[])
 	struct ka_tree_inputs scratch = { 0 };
 	int status = -1, c;
 
-	ka_output_opts_init(&o);
+	ka_output_opts_init(&o, false);
 	ka_run_init(&run, "diff");
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "hl:m:t:w:" KA_COMMON_SHORTOPTS,

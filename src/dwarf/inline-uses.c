@@ -10,6 +10,7 @@
 
 #include "ksymaudit/dwarf.h"
 #include "ksymaudit/hashmap.h"
+#include "internal.h"
 
 struct walk {
 	struct ka_module_inlines *out;
@@ -32,7 +33,7 @@ static const char *tidy(struct walk *w, const char *raw)
 		free(key);
 		return t;
 	}
-	t = ka_explain_path(raw, w->comp_dir, NULL);
+	t = ka_dwarf_path(raw, w->comp_dir, NULL);
 	strvec_push_owned(&w->raw, key);
 	hashmap_put(&w->paths, key, t);
 	return t;
@@ -123,7 +124,7 @@ int ka_dwarf_inline_uses(struct ka_dwarf *d, struct ka_module_inlines *out)
 	if (!d)
 		return -ENOENT;
 	out->have_dwarf = true;
-	Dwarf *dw = ka_dwarf_handle(d);
+	Dwarf *dw = d->dw;
 	struct walk w = { .out = out };
 	Dwarf_Off off = 0, next;
 	size_t hsize;

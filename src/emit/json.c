@@ -144,7 +144,8 @@ static struct json_object *errors_json(const struct ka_diags *d)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ka_diag *e = &d->v[i];
 		struct json_object *o = json_object_new_object();
-		add(o, "file", ka_json_string(e->file));
+		if (e->file)
+			add(o, "file", ka_json_string(e->file));
 		if (e->line > 0)
 			add(o, "line", json_object_new_int64(e->line));
 		add(o, "message", ka_json_string(e->message));
@@ -204,11 +205,66 @@ static struct json_object *path_json(const struct ka_finding *f)
 	return a;
 }
 
+static struct json_object *steps_json(const struct ka_path_step *v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(v[i].symbol));
+		add(o, "kind", ka_json_string(ka_ref_kind_name(v[i].kind)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* inline-exposure: one entry per GPL-only symbol, with its evidence. */
+struct json_object *ka_json_gpl_symbols(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_gpl_symbols; i++) {
+		const struct ka_finding_symbol *s = &f->gpl_symbols[i];
+		struct json_object *o = json_object_new_object();
+		struct json_object *via = json_object_new_array();
+		add(o, "symbol", ka_json_string(s->symbol));
+		add(o, "instances", json_object_new_int64(s->instances));
+		add(o, "inline_instances",
+		    json_object_new_int64(s->inline_instances));
+		for (size_t k = 0; k < s->n_via; k++)
+			json_object_array_add(via, ka_json_string(s->via[k]));
+		add(o, "via", via);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* export-wrapper: every GPL-only export reached, each with its path. */
+struct json_object *ka_json_targets(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_targets; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(f->targets[i].symbol));
+		add(o, "path", steps_json(f->targets[i].path,
+					  f->targets[i].n_path));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *finding_json(const struct ka_finding *f)
 {
 	struct json_object *o = json_object_new_object();
+	char fp[17];
 
 	add(o, "check", ka_json_string(f->check));
+	add(o, "fingerprint",
+	    json_object_new_string(ka_finding_fingerprint(f, fp)));
+	if (f->baseline != KA_BASELINE_NONE)
+		add(o, "baseline_state",
+		    json_object_new_string(ka_baseline_state_name(f->baseline)));
 	add(o, "severity", ka_json_string(ka_severity_name(f->severity)));
 	add(o, "module", ka_json_string(f->module));
 	add(o, "file", ka_json_string(f->file));
@@ -231,6 +287,12 @@ static struct json_object *finding_json(const struct ka_finding *f)
 			add(o, "new", ka_json_string(f->new_value));
 		}
 	}
+	if (f->n_gpl_symbols)
+		add(o, "gpl_symbols", ka_json_gpl_symbols(f));
+	if (f->n_targets)
+		add(o, "targets", ka_json_targets(f));
+	if (f->has_score)
+		add(o, "score", json_object_new_double(f->score));
 	return o;
 }
 
@@ -361,6 +423,32 @@ void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
 	add(root, "reach", r);
 }
 
+/* --baseline: the report read, counts, and the findings no longer seen. */
+static struct json_object *baseline_json(const struct ka_baseline *b)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *absent = json_object_new_array();
+
+	add(o, "path", ka_json_string(b->path));
+	add(o, "new", json_object_new_int64((int64_t)b->n_new));
+	add(o, "unchanged", json_object_new_int64((int64_t)b->n_unchanged));
+	add(o, "absent", json_object_new_int64((int64_t)b->n_absent));
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ka_baseline_entry *e = &b->v[i];
+		if (e->matched)
+			continue;
+		struct json_object *a = json_object_new_object();
+		add(a, "check", ka_json_string(e->check));
+		add(a, "fingerprint", ka_json_string(e->fingerprint));
+		add(a, "module", ka_json_string(e->module));
+		add(a, "symbol", ka_json_string(e->symbol));
+		add(a, "message", ka_json_string(e->message));
+		json_object_array_add(absent, a);
+	}
+	add(o, "absent_findings", absent);
+	return o;
+}
+
 static int emit_json(FILE *out, const struct ka_run *run,
 		     const struct ka_emit_opts *o)
 {
@@ -378,7 +466,9 @@ static int emit_json(FILE *out, const struct ka_run *run,
 	add(root, "summary", summary_json(run));
 	if (run->kfacts)
 		ka_json_kernel_facts(root, run);
+	if (o && o->baseline)
+		add(root, "baseline", baseline_json(o->baseline));
 	return ka_json_write(out, root, o && o->pretty);
 }
 
-const struct ka_emitter ka_emit_json = { "json", emit_json };
+const struct ka_emitter ka_emit_json = { .name = "json", .emit = emit_json };

@@ -19,14 +19,21 @@ void ka_kfacts_from_tree(struct ka_kfacts *kf, struct ka_tree_result *res,
 			.function = xstrdup(u->function),
 			.decl_file = xstrdup(u->decl_file),
 			.decl_line = u->decl_line,
-			.instances = u->instances };
+			.instances = u->inline_instances > u->instances
+				? u->inline_instances : u->instances };
+		/* Per symbol: the instances that carry it on their own, 0
+		 * when inline-exposure's evidence says callers hand it in. */
 		f->gpl_instances = xcalloc(u->gpl_symbols.n + 1,
 					   sizeof(*f->gpl_instances));
 		for (size_t k = 0; k < u->gpl_symbols.n; k++) {
 			strvec_push(&f->gpl_symbols, u->gpl_symbols.v[k]);
-			for (size_t j = 0; j < u->sym_counts.n; j++)
-				if (!strcmp(u->sym_counts.v[j], u->gpl_symbols.v[k]))
-					f->gpl_instances[k] = u->sym_n[j];
+			for (size_t j = 0; j < u->n_syms; j++) {
+				const struct ka_inline_sym *y = &u->syms[j];
+				if (!strcmp(y->symbol, u->gpl_symbols.v[k]) &&
+				    ka_inline_sym_own(u, y))
+					f->gpl_instances[k] =
+						y->instances - y->by_param;
+			}
 		}
 	}
 	kf->reach = res->reach;
@@ -91,13 +98,8 @@ void ka_module_inlines_read(const struct ka_run *run,
 	}
 	/* The module's debug info wherever check finds it: in the file,
 	 * by build-id or .gnu_debuglink, or in Debian's layout. */
-	struct ka_dbg_opts dopts = { .debuginfo_dir = run->debuginfo_dir,
-				     .debug_root = debug_root };
-	struct ka_dbg *dbg = ka_dbg_open(&e, &dopts, &why);
-	const char *file = dbg ? ka_dbg_file(dbg) : NULL;
-	struct ka_dwarf *dw = ka_dwarf_open(&e, file && strcmp(file, e.path)
-						    ? file : NULL);
-	ka_dbg_close(dbg);
+	struct ka_dbg_opts dopts = { .debug_dir = debug_root };
+	struct ka_dwarf *dw = ka_dwarf_open(&e, &dopts, &why);
 	free(why);
 	struct ka_module_inlines all;
 	if (ka_dwarf_inline_uses(dw, &all) == 0) {

@@ -15,8 +15,8 @@
 
 /* The JSON schema versions this reader understands (emit.h has the
  * current one; readers sit below emitters). */
-#define REPORT_SCHEMA_MIN 1
-#define REPORT_SCHEMA_MAX 1
+#define REPORT_SCHEMA_MIN 2
+#define REPORT_SCHEMA_MAX 2
 /* Larger reports are refused rather than read into memory. */
 #define REPORT_MAX_BYTES (1024UL * 1024 * 1024)
 
@@ -393,8 +393,7 @@ bool ka_inline_fact_intrinsic(const struct ka_inline_fact *f, size_t i)
 {
 	if (!f->gpl_instances || i >= f->gpl_symbols.n)
 		return true;
-	return f->gpl_instances[i] >= 2 &&
-	       2 * (uint64_t)f->gpl_instances[i] >= f->instances;
+	return f->gpl_instances[i] > 0;
 }
 
 static void read_inlines(struct rd *c, json_object *root)

@@ -6,7 +6,7 @@ import json
 import sys
 
 doc = json.load(sys.stdin)
-assert doc["schema_version"] == 1, doc.get("schema_version")
+assert doc["schema_version"] == 2, doc.get("schema_version")
 for f in doc["findings"]:
     row = [f["check"], f["severity"], f.get("change") or "-",
            f.get("module") or "-", f.get("symbol") or "-"]

@@ -125,7 +125,7 @@ assert reach["interior"]["gpl_export"] == "gpl_entry", reach
 PY
 
 # Bad input: a report that is not one, a check report, a missing file.
-echo '{"schema_version":1,"command":"check","findings":[]}' >check.json
+echo '{"schema_version":2,"command":"check","findings":[]}' >check.json
 for bad in /nonexistent.json check.json "$src/core.c"; do
 	status=0
 	"$bin" diff "$bad" new.json -r "$rules" >/dev/null 2>err.txt || status=$?

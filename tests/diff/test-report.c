@@ -6,7 +6,7 @@
 
 #include "ksymaudit/report.h"
 
-#define HEAD "{\"schema_version\":1,\"command\":\"tree\","
+#define HEAD "{\"schema_version\":2,\"command\":\"tree\","
 #define EMPTY_FACTS "\"inline_uses\":[],\"reach\":{\"max_depth\":3,\"functions\":[]}"
 
 static int parse(const char *text, struct ka_report *r, struct ka_diags *d)
@@ -90,9 +90,9 @@ START_TEST(test_report_hostile)
 	refused("[1,2]", "not a JSON object");
 	refused("{} trailing", "text after the JSON document");
 	refused("{\"schema_version\":\"1\"}", "'schema_version' is not an integer");
-	refused("{\"schema_version\":2,\"command\":\"tree\"}", "schema_version 2");
+	refused("{\"schema_version\":1,\"command\":\"tree\"}", "schema_version 1");
 	refused("{\"schema_version\":-1,\"command\":\"tree\"}", "negative");
-	refused("{\"schema_version\":1,\"command\":\"check\",\"findings\":[]}",
+	refused("{\"schema_version\":2,\"command\":\"check\",\"findings\":[]}",
 		"not by 'ksymaudit tree -j'");
 	refused(HEAD "\"findings\":[]}", "no export table");
 	refused(HEAD "\"exports\":{}}", "'exports' is not an array");
