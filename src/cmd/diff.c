@@ -66,30 +66,17 @@ static void help(FILE *out)
 	      "\n"
 	      "  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"
 	      "  -r, --rules DIR        rules directory (license list, headers, waivers)\n"
-	      "\n"
-	      "Output:\n"
-	      "  -f, --format FORMAT    text (default), json or sarif\n"
-	      "  -j, --json             same as --format json\n"
-	      "  -p, --pretty           pretty-printed JSON (implies --json)\n"
-	      "  -o, --output FILE      write the report to FILE\n"
-	      "  -v, --verbose          list every site\n"
-	      "      --fail-on LEVEL    error (default), warning, note or never; only\n"
-	      "                         new and changed findings count\n"
-	      KA_CI_HELP
-	      "  -h, --help             show this help\n"
-	      "\n"
-	      "Checks: export-license, export-door, module-breaks, and the changes of\n"
-	      "inline-exposure and export-wrapper; each finding has a change: new,\n"
-	      "gone (a note) or changed.\n"
-	      "Exit status: 0 no new finding at or above --fail-on, 1 findings,\n"
-	      "2 an input could not be read or the usage is wrong. See ksymaudit(1).\n",
+	      "\n",
 	      out);
+	ka_cmd_help_output(out, false);
+	fputs("\n", out);
+	ka_cmd_help_checks(out, KA_SCOPE_DIFF);
+	fputs("And the changes of inline-exposure and export-wrapper. Each finding\n"
+	      "has a change: new, gone (a note) or changed; only new and changed\n"
+	      "findings count for --fail-on.\n", out);
+	ka_cmd_help_exit(out);
 }
 
-static const char *const diff_checks[] = {
-	"export-license", "export-door", "module-breaks",
-	"inline-exposure", "export-wrapper",
-};
 
 struct side {
 	const char *name;     /* "OLD", "NEW" */
@@ -418,8 +405,10 @@ static int do_diff(int argc, char *argv[])
 		s->cli.debug_root = debug_root;
 	}
 
-	for (size_t i = 0; i < KA_ARRAY_SIZE(diff_checks); i++)
-		strvec_push(&run.rules.active_checks, diff_checks[i]);
+	ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
+	/* diff reports the changes of these tree checks too. */
+	strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
+	strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish;
 	for (size_t i = 0; i < waivers.n; i++)
