@@ -607,8 +607,10 @@ static void process(struct shared *sh, const struct job *j)
 		wrapper_fact(&c, &w[i], &facts[i]);
 	ka_wrappers_free(w, n_w);
 
+	/* Every instance of every header inline: what decides whether a
+	 * reference is the inline's own (ka_inline_sym_own), for explain too. */
 	struct hashmap counts = { 0 };
-	if (sh->o->checks)
+	if (sh->o->checks || sh->o->explain)
 		(void)ka_inline_counts(dw, &counts);
 	param_evidence(&c);
 

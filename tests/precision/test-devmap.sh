@@ -47,3 +47,21 @@ for fn in ("arch_static_branch", "arch_static_branch_jump", "static_key_false"):
 print("devmap:", "ok" if not bad else f"{bad} failures")
 sys.exit(1 if bad else 0)
 PY
+
+# explain asks the same question the other way round and must decide the
+# same way: put_page and its inner inlines, not the static-key machinery.
+"$ks" explain --vmlinux "$vmlinux" -m "$mods" -s "$symvers" -j \
+	devmap_managed_key >"$tmp/explain.json" 2>"$tmp/err" || {
+	cat "$tmp/err" >&2; echo "FAIL: explain failed" >&2; exit 1; }
+python3 - "$tmp/explain.json" <<'PY'
+import json, sys
+inl = {f["symbol"] for f in json.load(open(sys.argv[1]))["findings"]
+       if f["check"] == "explain-inline"}
+bad = [f"missing {fn}" for fn in ("put_page", "put_devmap_managed_page",
+                                  "put_devmap_managed_page_refs") if fn not in inl]
+bad += [f"generic {fn} listed" for fn in ("arch_static_branch",
+                                          "arch_static_branch_jump",
+                                          "static_key_false") if fn in inl]
+print("explain devmap:", "ok" if not bad else "FAIL: " + ", ".join(bad))
+sys.exit(1 if bad else 0)
+PY
