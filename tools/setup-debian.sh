@@ -8,7 +8,12 @@
 #       with its headers (Module.symvers, modpost); and the SARIF and CI
 #       checkers: python3-jsonschema and python3-yaml, and the SARIF SDK's
 #       validator (npm's @microsoft/sarif-multitool-linux, pinned) in
-#       /opt/sarif-multitool, which tests/sarif runs.
+#       /opt/sarif-multitool, which tests/sarif runs; and, through
+#       tools/test-data.sh, Debian 13's 6.12 debug kernel and Debian 12's
+#       s390x/arm64/i386 kernels (downloaded and unpacked, never installed),
+#       a small kernel built from linux-source-6.1 with and without
+#       tools/test-kernel.patch, and OpenAFS built against the 6.1 headers,
+#       cached under $KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 test_data=false
@@ -23,7 +28,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
 	pkgs+=(clang groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
-		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm)
+		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm jq
+		linux-source-6.1 flex bison libssl-dev dwarves perl)
 fi
 apt-get update
 apt-get install -y --no-install-recommends "${pkgs[@]}"
@@ -46,4 +52,9 @@ if $test_data; then
 	chmod +x "$mt/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 	DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
 		"$mt/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" --version
+fi
+
+if $test_data; then
+	# Real kernels and modules beyond the installed ones (tools/README.md).
+	bash "$(dirname "$0")/test-data.sh"
 fi
