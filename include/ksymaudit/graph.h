@@ -122,6 +122,8 @@ void ka_wrappers_free(struct ka_wrapper *w, size_t n);
  * and the shortest path from a non-GPL one. Returns the number of facts in
  * *out (owned by the caller).
  */
+/* How much further than max_depth non-GPL exports are followed. */
+#define KA_REACH_SLACK 2
 size_t ka_reach_collect(struct ka_graph *g, const char *owner,
 			unsigned max_depth, struct ka_reach_fact **out);
 /* Sorts facts by owner and function and merges those of the same name. */

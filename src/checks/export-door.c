@@ -75,10 +75,13 @@ static void run_diff(struct ka_run *run, const struct ka_diff *d)
 	const struct ka_report *o = d->old_side, *nw = d->new_side;
 	struct door *v = NULL;
 	size_t n = 0, cap = 0;
-	/* Unexported code a non-GPL export of NEW reaches. */
+	/* Unexported code a non-GPL export of NEW reaches within the depth;
+	 * OLD's facts go KA_REACH_SLACK steps further (src/model/reach.c),
+	 * and any of them counts as reached. */
+	unsigned depth = nw->facts.max_depth ? nw->facts.max_depth : 3;
 	for (size_t i = 0; i < nw->facts.n_reach; i++) {
 		const struct ka_reach_fact *r = &nw->facts.reach[i];
-		if (!r->plain_path.n)
+		if (!r->plain_path.n || r->plain_path.n - 1 > depth)
 			continue;
 		const struct ka_reach_fact *old = ka_report_reach(o, r->owner,
 								  r->function);

@@ -22,9 +22,23 @@ static bool cold_part(const char *name)
 	return d && (d[5] == '\0' || d[5] == '.');
 }
 
+/* foo.part.0, foo.isra.0, foo.constprop.0: a piece of foo, not a step. */
+static bool clone_part(const char *name)
+{
+	return strstr(name, ".part.") || strstr(name, ".isra.") ||
+	       strstr(name, ".constprop.") || cold_part(name);
+}
+
 static char *base_name(const char *name)
 {
 	return xstrndup(name, strcspn(name, "."));
+}
+
+/* b is a compiler clone of a (or of the function a is a clone of). */
+static bool same_function(const char *a, const char *b)
+{
+	size_t n = strcspn(a, ".");
+	return clone_part(b) && strncmp(a, b, n) == 0 && b[n] == '.';
 }
 
 struct node_reach {
@@ -46,25 +60,39 @@ static void record_plain(const struct ka_graph *g, const struct walk *w,
 		return;
 	strvec_free(&r->plain_path);
 	r->plain_depth = d;
-	/* Walk back along via[] to the export, then reverse. */
-	const char **names = xcalloc(d + 1, sizeof(*names));
-	uint32_t k = n;
-	for (uint32_t i = d + 1; i-- > 0;) {
-		names[i] = g->nodes[k].name;
+	/* Walk back along via[] to the export, then reverse; clones merge
+	 * into the function they were split from (one name a step). */
+	struct strvec back = { 0 };
+	for (uint32_t k = n;; k = g->edges[w->via[k]].from) {
+		char *b = base_name(g->nodes[k].name ? g->nodes[k].name : "?");
+		if (back.n && !strcmp(back.v[back.n - 1], b))
+			free(b);
+		else
+			strvec_push_owned(&back, b);
 		if (k == start)
 			break;
-		k = g->edges[w->via[k]].from;
 	}
-	for (uint32_t i = 0; i <= d; i++)
-		strvec_push_owned(&r->plain_path,
-				  base_name(names[i] ? names[i] : "?"));
-	free(names);
+	for (size_t i = back.n; i-- > 0;) {
+		strvec_push_owned(&r->plain_path, back.v[i]);
+		back.v[i] = NULL;
+	}
+	back.n = 0;
+	strvec_free(&back);
 }
 
 static void walk_from(struct ka_graph *g, struct walk *w, uint32_t start,
 		      unsigned max_depth, struct node_reach *reach)
 {
 	bool gpl = ka_graph_export_gpl(g->nodes[start].export);
+	/*
+	 * Non-GPL exports are followed KA_REACH_SLACK steps further: a door
+	 * is code NEW reaches within max_depth that OLD reached from no
+	 * non-GPL export at all, and the compiler inlines differently from
+	 * release to release (a chain of the same source is one step shorter
+	 * when a middle function is inlined). export-door compares NEW's
+	 * depth with max_depth and takes any of OLD's as reached.
+	 */
+	unsigned limit = gpl ? max_depth : max_depth + KA_REACH_SLACK;
 	size_t head = 0, tail = 0;
 	w->gen++;
 	w->stamp[start] = w->gen;
@@ -72,7 +100,7 @@ static void walk_from(struct ka_graph *g, struct walk *w, uint32_t start,
 	w->queue[tail++] = start;
 	while (head < tail) {
 		uint32_t u = w->queue[head++];
-		if (w->depth[u] >= max_depth)
+		if (w->depth[u] >= limit)
 			continue;
 		ka_graph_augment(g, u);
 		ka_gnode_foreach_edge(g, u, ei) {
@@ -84,7 +112,10 @@ static void walk_from(struct ka_graph *g, struct walk *w, uint32_t start,
 			if (!tn->func || tn->export || w->stamp[t] == w->gen)
 				continue;
 			w->stamp[t] = w->gen;
-			w->depth[t] = w->depth[u] + 1;
+			/* A clone split off the caller (foo -> foo.part.0) is
+			 * a piece of it, not a step. */
+			w->depth[t] = w->depth[u] +
+				      !same_function(g->nodes[u].name, tn->name);
 			w->via[t] = ei;
 			w->queue[tail++] = t;
 			if (gpl) {
