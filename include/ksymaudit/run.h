@@ -34,6 +34,8 @@ struct ka_run {
 	/* The kernel image's ELF identity, when one was read. */
 	bool have_kernel_machine;
 	unsigned kernel_machine;
+	unsigned char kernel_elfclass;  /* ELFCLASS32/64 */
+	unsigned char kernel_byteorder; /* ELFDATA2LSB/MSB */
 	char *kernel_image; /* its path */
 
 	/* Options shared by the commands. */
