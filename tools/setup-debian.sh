@@ -5,7 +5,11 @@
 #       cross compilers for the fixtures, and the debug build of the kernel
 #       that linux-headers-amd64 names (cloud flavour, the smallest: vmlinux
 #       with DWARF and relocations and ~1100 modules under /usr/lib/debug)
-#       with its headers (Module.symvers, modpost).
+#       with its headers (Module.symvers, modpost); and Debian's kernel
+#       image and headers packages for s390x, arm64 and i386, downloaded and
+#       unpacked (never installed) by tools/fetch-debian-kernel.sh under
+#       $KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data), ≈450 MB, for
+#       tests/real/other-arch.sh.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 test_data=false
@@ -19,7 +23,7 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 	libelf-dev libdw-dev libkmod-dev libjson-c-dev liblzma-dev libzstd-dev
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
-	pkgs+=(clang groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
+	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
 		gcc-aarch64-linux-gnu)
 fi
 apt-get update
@@ -31,4 +35,10 @@ if $test_data; then
 	[ -n "$abi" ] || { echo "$0: cannot tell the kernel ABI of linux-headers-amd64" >&2; exit 1; }
 	apt-get install -y --no-install-recommends \
 		"linux-headers-$abi-cloud-amd64" "linux-image-$abi-cloud-amd64-dbg"
+	# Real modules of other architectures, this release's kernel.
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+	for spec in "s390x s390x" "arm64 arm64" "i386 686"; do
+		# shellcheck disable=SC2086
+		bash "$(dirname "$0")/fetch-debian-kernel.sh" "$codename" $spec >/dev/null
+	done
 fi
