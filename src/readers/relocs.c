@@ -173,7 +173,7 @@ static int load_sections(struct ctx *c)
 static int64_t read_implicit(struct ctx *c, size_t scn, uint64_t off)
 {
 	Elf_Data *d = scn_data(c, scn);
-	if (!d || !d->d_buf || off + 4 > d->d_size)
+	if (!d || !d->d_buf || off > d->d_size || d->d_size - off < 4)
 		return 0;
 	const unsigned char *p = (const unsigned char *)d->d_buf + off;
 	uint32_t v = c->e->ehdr.e_ident[EI_DATA] == ELFDATA2MSB

@@ -217,6 +217,20 @@ static uint64_t shdr_offset(const char *path, const char *name,
 	return off;
 }
 
+/* File offset of the section header named name (32-bit files). */
+static uint64_t shdr_offset32(const char *path, const char *name)
+{
+	struct ka_elf e;
+	char *why = NULL;
+	uint64_t off;
+
+	ck_assert_msg(ka_elf_open(path, &e, &why) == 0, "%s: %s", path, why);
+	off = e.ehdr.e_shoff +
+	      elf_ndxscn(ka_elf_section(&e, name)) * e.ehdr.e_shentsize;
+	ka_elf_close(&e);
+	return off;
+}
+
 /* Index of the section named name. */
 static size_t elf_index(const char *path, const char *name)
 {
@@ -468,6 +482,56 @@ START_TEST(test_elffile_reloc_empty_table)
 }
 END_TEST
 
+START_TEST(test_elffile_reloc_implicit_addend_offset)
+{
+	/* fuzz-imports and fuzz-dwarf, campaign 1: a REL relocation whose
+	   offset, made section-relative, is near 2^64: "off + 4 > size"
+	   wrapped and the implicit addend was read before the section. */
+	char *p = tmp("rel.o");
+	struct ka_refs refs = {0};
+	struct ka_elf e;
+	char *why = NULL;
+	GElf_Shdr sh;
+	uint64_t off;
+
+	/* i686 (REL): a file of no type is treated as linked, r_offset minus
+	   .text's sh_addr, here set to the first r_offset + 1: offset -1
+	   (the 4 bytes read from there were partly before .text). */
+	copy_file(fixture("i686-abs/mod-proprietary.o"), p);
+	ck_assert_msg(ka_elf_open(p, &e, &why) == 0, "%s", why);
+	GElf_Rel r0;
+	ck_assert_ptr_nonnull(gelf_getrel(elf_getdata(ka_elf_section(&e, ".rel.text"),
+						      NULL), 0, &r0));
+	ka_elf_close(&e);
+	poke16(p, offsetof(Elf32_Ehdr, e_type), ET_NONE);
+	off = shdr_offset32(p, ".text");
+	uint32_t addr = (uint32_t)r0.r_offset + 1;
+	poke(p, off + offsetof(Elf32_Shdr, sh_addr), &addr, 4);
+	ck_assert_msg(ka_elf_open(p, &e, &why) == 0, "%s", why);
+	ck_assert_int_ge(ka_refs_collect(&e, NULL, NULL, &refs, NULL), 1);
+	for (size_t i = 0; i < refs.n; i++)
+		if (refs.v[i].from_offset > UINT64_MAX - 4) /* outside: no addend */
+			ck_assert_int_eq(refs.v[i].addend, 0);
+	ka_refs_free(&refs);
+	ka_elf_close(&e);
+
+	/* x86-64: .rela.text read as REL (16-byte entries): an addend of -4
+	   becomes the next entry's offset, 2^64 - 4. */
+	copy_file(fixture("x86_64-prel32/mod-proprietary.o"), p);
+	off = shdr_offset(p, ".rela.text", &sh);
+	uint32_t rel = SHT_REL;
+	poke(p, off + offsetof(Elf64_Shdr, sh_type), &rel, 4);
+	poke64(p, off + offsetof(Elf64_Shdr, sh_entsize), sizeof(Elf64_Rel));
+	poke64(p, off + offsetof(Elf64_Shdr, sh_size),
+	       sh.sh_size / sizeof(Elf64_Rel) * sizeof(Elf64_Rel));
+	ck_assert_msg(ka_elf_open(p, &e, &why) == 0, "%s", why);
+	ck_assert_int_ge(ka_refs_collect(&e, NULL, NULL, &refs, NULL), 0);
+	ka_refs_free(&refs);
+	ka_elf_close(&e);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_elffile_machine_names)
 {
 	/* elfutils' names (dwelf_elf_e_machine_string). */
@@ -503,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, test_elffile_table_sections);
 	tcase_add_test(tc, test_elffile_reloc_section_symbol_undef);
 	tcase_add_test(tc, test_elffile_reloc_empty_table);
+	tcase_add_test(tc, test_elffile_reloc_implicit_addend_offset);
 	tcase_add_test(tc, test_elffile_machine_names);
 	/* The bombs are made at test time (gzip of 1 GiB takes seconds). */
 	tcase_set_timeout(tc, 120);
