@@ -10,6 +10,7 @@ static const struct ka_command *const commands[] = {
 	&ka_cmd_check,
 	&ka_cmd_tree,
 	&ka_cmd_explain,
+	&ka_cmd_checks,
 };
 
 static void help(FILE *out)
@@ -69,13 +70,20 @@ int main(int argc, char *argv[])
 		return KA_EXIT_ERROR;
 	}
 	if (!strcmp(argv[optind], "help")) {
-		if (optind + 1 < argc && (cmd = find(argv[optind + 1]))) {
-			char *args[] = {(char *)cmd->name, (char *)"--help", NULL};
-			optind = 0;
-			return cmd->handler(2, args);
+		if (optind + 1 >= argc) {
+			help(stdout);
+			return KA_EXIT_OK;
 		}
-		help(stdout);
-		return KA_EXIT_OK;
+		cmd = find(argv[optind + 1]);
+		if (!cmd) {
+			fprintf(stderr, "ksymaudit: help: unknown command '%s'\n",
+				argv[optind + 1]);
+			help(stderr);
+			return KA_EXIT_ERROR;
+		}
+		char *args[] = {(char *)cmd->name, (char *)"--help", NULL};
+		optind = 0;
+		return cmd->handler(2, args);
 	}
 	cmd = find(argv[optind]);
 	if (!cmd) {

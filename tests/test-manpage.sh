@@ -60,7 +60,7 @@ for cmd in "" $commands; do
 	fi
 	n=$(grep -Eo -- '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u |
 		tee -a "$tmp/options" | wc -l)
-	if [ "$cmd" != "" ] && [ "$n" -lt 3 ]; then
+	if [ "$cmd" != "" ] && [ "$cmd" != checks ] && [ "$n" -lt 3 ]; then
 		problem "'ksymaudit $cmd --help' lists only $n long options"
 	fi
 	# Check ids the help names, as "id (severity" or in a "Checks:"
@@ -76,16 +76,46 @@ for opt in $(sort -u "$tmp/options"); do
 	in_page "$opt" || problem "option $opt is not in $page"
 done
 
-# Every check id, whether or not the help lists them.
-for id in gpl-only-use missing-license namespace-not-imported \
-	unresolved-symbol proprietary-import machine-mismatch \
-	inline-exposure export-wrapper export-mismatch waiver-unused; do
+# Every check of the table (ksymaudit checks), with its severity as the
+# CHECKS section gives it: ".BR id " (severity" then ")" or ";".
+if ! "$bin" checks >"$tmp/checks"; then
+	problem "'ksymaudit checks' failed"
+fi
+[ -s "$tmp/checks" ] || problem "'ksymaudit checks' lists no check"
+while IFS='	' read -r id sev scope summary; do
 	echo "$id" >>"$tmp/ids"
+	grep -Eq "^\.BR $id \" \($sev[;)]" "$tmp/page" ||
+		problem "CHECKS in $page has no '.BR $id \" ($sev' entry (severity from the check table)"
+done <"$tmp/checks"
+sort -u "$tmp/ids" >"$tmp/ids.u"
+cut -f1 "$tmp/checks" | sort -u >"$tmp/ids.t"
+# A check id a --help names must be in the table.
+comm -23 "$tmp/ids.u" "$tmp/ids.t" | while read -r id; do
+	problem "check id $id in a --help is not in 'ksymaudit checks'"
 done
 # shellcheck disable=SC2013
 for id in $(sort -u "$tmp/ids"); do
 	in_page "$id" || problem "check id $id is not in $page"
 done
+
+# Every command line of the EXAMPLES uses options its command's --help has
+# (continuation lines joined).
+awk '/^\.EX/ { f = 1; next } /^\.EE/ { f = 0 } f' "$tmp/page" |
+	sed -e 's/\\e$/\\/' | awk '{ if (sub(/\\$/, "")) { l = l $0; next } print l $0; l = "" }' |
+	grep -E '^ *ksymaudit [a-z]+ ' >"$tmp/examples" || true
+while read -r _ cmd rest; do
+	"$bin" "$cmd" --help >"$tmp/chelp" 2>&1 || { problem "example command '$cmd' has no --help"; continue; }
+	for opt in $rest; do
+		case $opt in
+		--*=*) opt=${opt%%=*} ;;
+		--* | -[a-zA-Z]) ;;
+		*) continue ;;
+		esac
+		grep -Eq -- "(^|[ ,])$opt([ ,=]|\$)" "$tmp/chelp" ||
+			problem "example 'ksymaudit $cmd ... $opt' uses an option that '$cmd --help' does not list"
+	done
+done <"$tmp/examples"
+[ -s "$tmp/examples" ] || problem "no ksymaudit command line found in the EXAMPLES of $page"
 
 # The page itself renders without warnings, where groff is installed.
 if command -v groff >/dev/null 2>&1; then

@@ -77,9 +77,18 @@ if ! $refresh && [ -s "$envfile" ] && [ -d "$root" ]; then
 	exit 0
 fi
 
-for t in apt-get apt-cache dpkg-deb; do
+for t in apt-get apt-cache dpkg-deb flock; do
 	command -v $t >/dev/null || die "$t not found (this script needs Debian's apt and dpkg)"
 done
+mkdir -p "$aptdir"
+# one run at a time per SUITE-ARCH (they share the apt state)
+exec 9>"$aptdir/.lock"
+flock -w 3600 9 || die "another $prog holds $aptdir/.lock"
+if ! $refresh && [ -s "$envfile" ] && [ -d "$root" ]; then
+	log "already fetched ($envfile)"
+	cat "$envfile"
+	exit 0
+fi
 mkdir -p "$aptdir"/empty.d "$aptdir"/lists/partial "$aptdir"/cache/archives/partial "$debs" "$root"
 
 # --- the separate apt configuration --------------------------------------

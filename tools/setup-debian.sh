@@ -5,7 +5,10 @@
 #       cross compilers for the fixtures, and the debug build of the kernel
 #       that linux-headers-amd64 names (cloud flavour, the smallest: vmlinux
 #       with DWARF and relocations and ~1100 modules under /usr/lib/debug)
-#       with its headers (Module.symvers, modpost); and Debian's kernel
+#       with its headers (Module.symvers, modpost); the SARIF and CI
+#       checkers: python3-jsonschema and python3-yaml, and the SARIF SDK's
+#       validator (npm's @microsoft/sarif-multitool-linux, pinned) in
+#       /opt/sarif-multitool, which tests/sarif runs; and Debian's kernel
 #       image and headers packages for s390x, arm64 and i386, downloaded and
 #       unpacked (never installed) by tools/fetch-debian-kernel.sh under
 #       $KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data), ≈450 MB, for
@@ -24,7 +27,7 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
 	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
-		gcc-aarch64-linux-gnu)
+		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm)
 fi
 apt-get update
 apt-get install -y --no-install-recommends "${pkgs[@]}"
@@ -41,4 +44,16 @@ if $test_data; then
 		# shellcheck disable=SC2086
 		bash "$(dirname "$0")/fetch-debian-kernel.sh" "$codename" $spec >/dev/null
 	done
+fi
+
+if $test_data; then
+	# The SARIF SDK's validator (SARIF 2.1.0 schema and GitHub's rules);
+	# a self-contained .NET program, run without ICU.
+	mt=/opt/sarif-multitool
+	mkdir -p "$mt"
+	npm install --prefix "$mt" --no-audit --no-fund --omit=dev \
+		@microsoft/sarif-multitool-linux@5.7.0
+	chmod +x "$mt/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+	DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
+		"$mt/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" --version
 fi

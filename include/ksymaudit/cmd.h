@@ -19,6 +19,7 @@ struct ka_command {
 extern const struct ka_command ka_cmd_check;
 extern const struct ka_command ka_cmd_tree;
 extern const struct ka_command ka_cmd_explain;
+extern const struct ka_command ka_cmd_checks;
 
 /* Exit statuses (documented in ksymaudit(1)). */
 enum {
@@ -27,18 +28,29 @@ enum {
 	KA_EXIT_ERROR = 2,    /* an input could not be read, or bad usage */
 };
 
+/* At most this many --path-prefix-map options. */
+#define KA_MAX_PATH_MAPS 16
+
 /* Output options every command shares. */
 struct ka_output_opts {
 	const char *format;     /* "text" (default), "json", "sarif", "dot" */
-	const char *output;     /* NULL: stdout */
+	bool format_given;      /* -f or -j seen: -p does not change it */
+	bool paths;             /* the command has paths to draw (dot) */
+	const char *output;     /* NULL or "-": stdout */
 	bool pretty;
 	bool verbose;
 	bool fail_never;
 	enum ka_severity fail_on;
 	const char *rules_dir;  /* -r/--rules */
+	/* CI (src/cmd/common.c): --baseline, --source-root, --path-prefix-map */
+	const char *baseline;    /* earlier JSON report; NULL: none */
+	const char *source_root; /* repository root for SARIF/Code Quality */
+	const char *path_maps[KA_MAX_PATH_MAPS]; /* "OLD=NEW", argv strings */
+	size_t n_path_maps;
 };
 
-void ka_output_opts_init(struct ka_output_opts *o);
+/* paths: the command accepts formats that draw paths (dot). */
+void ka_output_opts_init(struct ka_output_opts *o, bool paths);
 
 /*
  * Long options shared by the commands, and their handling. A command puts
@@ -49,6 +61,9 @@ void ka_output_opts_init(struct ka_output_opts *o);
  */
 enum {
 	KA_OPT_FAIL_ON = 0x1000,
+	KA_OPT_BASELINE,
+	KA_OPT_SOURCE_ROOT,
+	KA_OPT_PATH_PREFIX_MAP,
 	KA_OPT_FIRST_COMMAND_OPT = 0x1100, /* commands number theirs from here */
 };
 #define KA_COMMON_LONGOPTS                                                     \
@@ -58,8 +73,20 @@ enum {
 	{"output", required_argument, NULL, 'o'},                              \
 	{"rules", required_argument, NULL, 'r'},                               \
 	{"verbose", no_argument, NULL, 'v'},                                   \
-	{"fail-on", required_argument, NULL, KA_OPT_FAIL_ON}
+	{"fail-on", required_argument, NULL, KA_OPT_FAIL_ON},                  \
+	{"baseline", required_argument, NULL, KA_OPT_BASELINE},                \
+	{"source-root", required_argument, NULL, KA_OPT_SOURCE_ROOT},          \
+	{"path-prefix-map", required_argument, NULL, KA_OPT_PATH_PREFIX_MAP}
 #define KA_COMMON_SHORTOPTS "f:jpo:r:v"
+/* Help lines of the CI options, for the commands' --help (check, tree). */
+#define KA_CI_HELP                                                             \
+	"      --baseline REPORT  findings also in REPORT (an earlier -j report of\n" \
+	"                         the same command) are unchanged: only new ones\n" \
+	"                         count for --fail-on and the exit status\n"    \
+	"      --source-root DIR  SARIF and codequality: paths under DIR (the\n" \
+	"                         repository) become relative to it\n"          \
+	"      --path-prefix-map OLD=NEW  SARIF and codequality: a path that\n" \
+	"                         starts with OLD starts with NEW (repeatable)\n"
 int ka_output_opt(struct ka_output_opts *o, int opt, const char *arg);
 
 /* Loads the rules (-r or the default location) into run->rules. */
@@ -71,6 +98,17 @@ int ka_cmd_load_rules(struct ka_run *run, const struct ka_output_opts *o,
  * writes the report in the chosen format. Returns the exit status.
  */
 int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o);
+
+/*
+ * The "Checks:" paragraph of a command's help, from the check table: the
+ * ids of the checks the command runs (scope) and waiver-unused.
+ */
+void ka_cmd_help_checks(FILE *out, int scope);
+/* The Output options and the exit statuses, as every command's help has. */
+void ka_cmd_help_output(FILE *out, bool paths);
+void ka_cmd_help_exit(FILE *out);
+/* Records the checks a command runs, for waiver-unused (rules.h). */
+void ka_cmd_set_active_checks(struct ka_run *run, int scope);
 
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);
@@ -106,8 +144,8 @@ enum {
 	"                         vmlinux, or vmlinux.o)\n"                     \
 	"  -m, --modules PATH     module file or directory (repeatable)\n"      \
 	"  -s, --symvers FILE     a Module.symvers (repeatable)\n"              \
-	"      --debug-root DIR   separate debug files: DIR + the module's path\n" \
-	"                         (default /usr/lib/debug)\n"                   \
+	"      --debug-root DIR   separate debug files under DIR (build-id, Debian's\n" \
+	"                         layout, debuglink), before /usr/lib/debug\n"   \
 	"  -t, --threads N        files processed in parallel (default: CPUs)\n" \
 	"      --max-depth N      export-wrapper/explain walk depth (default 3)\n" \
 	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"

@@ -61,7 +61,7 @@ static inline bool str_ends(const char *s, const char *suffix)
  * (or puts them into the JSON document).
  */
 struct ka_diag {
-	char *file;    /* the input named in the message */
+	char *file;    /* the input named in the message, NULL when none */
 	unsigned line; /* 0 when no line applies */
 	bool fatal;    /* the input could not be used (exit status 2) */
 	char *message;

@@ -1,7 +1,8 @@
 /*
- * The DWARF layer: finding a file's debug info, and turning code locations
- * into the containing function, source line and chain of inlined
- * functions, read through libdwfl (so ET_REL debug info is relocated).
+ * The DWARF layer, one for every command: finding a file's debug info,
+ * turning code locations into the containing function, source line and
+ * chain of inlined functions (read through libdwfl, so ET_REL debug info is
+ * relocated), and source paths as people read them.
  */
 #pragma once
 
@@ -12,68 +13,46 @@
 
 /* Where to look for separate debug files. */
 struct ka_dbg_opts {
-	const char *debuginfo_dir; /* --debuginfo DIR, or NULL */
-	const char *debug_root;    /* NULL: /usr/lib/debug */
-	bool debuginfod;           /* also ask debuginfod (DEBUGINFOD_URLS) */
+	/*
+	 * check --debuginfo DIR, tree --debug-root DIR: searched first, for
+	 * the same relative path, the base name, NAME.debug, build-id,
+	 * Debian's lib/modules/VER layout and .gnu_debuglink; NULL: none.
+	 * /usr/lib/debug is always searched after it.
+	 */
+	const char *debug_dir;
+	bool debuginfod; /* also ask debuginfod (DEBUGINFOD_URLS) */
 };
 
-/* Debug info of one ELF file (in the file or separate). */
-struct ka_dbg;
+/* The DWARF of one ELF file (in the file itself or in a separate file). */
+struct ka_dwarf;
 
 /*
- * Opens the debug info for e. Returns NULL when none was found, with a
- * reason in *why (owned by the caller).
+ * Opens the DWARF for e, looking in the file itself, then for a separate
+ * debug file (see struct ka_dbg_opts). A decompressed image is handed to
+ * libdwfl as it is in memory. Returns NULL when there is none, with a
+ * reason in *why when why is not NULL (owned by the caller).
  */
-struct ka_dbg *ka_dbg_open(struct ka_elf *e, const struct ka_dbg_opts *o,
-			   char **why);
-/* The debug file used (the ELF's own path when it has DWARF). */
-const char *ka_dbg_file(const struct ka_dbg *d);
-/*
- * Attributes the code location (section index, offset) of the ELF: sets
- * s->function, s->file, s->line and pushes the inline chain, innermost
- * first, and has_debuginfo. Returns 0, or -ENOENT when no DWARF covers it.
- */
-int ka_dbg_attribute(struct ka_dbg *d, size_t scn, uint64_t offset,
-		     struct ka_site *s);
-void ka_dbg_close(struct ka_dbg *d);
-
-/*
- * A DWARF path for people: relative to comp_dir or to the module's own
- * directory when under them, without a leading "./" and "/./" steps.
- * Returns an owned string.
- */
-char *ka_explain_path(const char *path, const char *comp_dir,
-		      const char *module_dir);
-
-/* Finds the debug file Debian installs for a file, or NULL (owned). */
-char *ka_debug_file_for(const char *path, const char *debug_root);
-
-/* ---- DWARF of one file (src/dwarf/dwarf.c) ---- */
-
-/* Opens the DWARF of e (or of dbgfile); NULL when there is none. */
-struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const char *dbgfile);
+struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const struct ka_dbg_opts *o,
+			       char **why);
 void ka_dwarf_close(struct ka_dwarf *d);
-Dwarf *ka_dwarf_handle(const struct ka_dwarf *d);
+/* The file the DWARF came from (e's own path when it has DWARF). */
+const char *ka_dwarf_file(const struct ka_dwarf *d);
 /* DWARF address of (section of e, offset), UINT64_MAX when unknown. */
 uint64_t ka_dwarf_addr(const struct ka_dwarf *d, size_t scn, uint64_t off);
 
-struct ka_dwarf_call {
-	uint64_t site;   /* offset of the call's operand in the section */
-	uint64_t target; /* offset of the callee in the same section */
-};
-/* Direct calls of the function at (scn, offset, size); *out is owned. */
-size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
-			     uint64_t offset, uint64_t size,
-			     struct ka_dwarf_call **out);
+/* ---- Sites: code locations to function, line and inline chain ---- */
 
-/* ---- Inline chains of sites, from DWARF (src/dwarf/inlines.c) ---- */
-
-/* One attributed site: the chain of inlined frames, innermost first. */
+/* One site to attribute; every output is owned (ka_gsites_free). */
 struct ka_gsite {
 	size_t scn;            /* input: site section and offset */
 	uint64_t offset;
 	size_t cookie;         /* input: for the caller (e.g. edge index) */
-	struct ka_site site;   /* output: function, file:line, chain */
+	/*
+	 * output: site.function (the out-of-line subprogram, NULL when no
+	 * subprogram covers the site), site.file:line from the line table,
+	 * the chain innermost first, has_debuginfo when a CU covers the site.
+	 */
+	struct ka_site site;
 	uint64_t *frame_off;   /* output: DIE offset of each chain frame (the
 				  inline instance), to count instances */
 	bool *frame_inline;    /* output: each frame's function is declared
@@ -86,14 +65,39 @@ struct ka_gsite {
 	unsigned outer_decl_line;
 };
 
+/* Frees the outputs of sites[0..n) and the array. */
 void ka_gsites_free(struct ka_gsite *v, size_t n);
 
 /*
- * Opens the DWARF of e (in the file, or dbgfile when not NULL) and fills
- * each site's chain, reading only the CUs and subprograms that contain a
- * site. Returns 0, or -ENOENT when there is no debug info (sites are
- * left unattributed: site.function stays NULL).
+ * Attributes every site of one file in one pass: only the CUs whose ranges
+ * hold a site are read, and inside them only the subprograms, blocks and
+ * inlined subroutines that cover one. Functions are named by DW_AT_name
+ * (through abstract origins), else the linkage name; paths go through
+ * ka_dwarf_path(). Returns 0, or -ENOENT when d is NULL (sites are left
+ * unattributed).
  */
-int ka_inlines_attribute(struct ka_dwarf *d, struct ka_gsite *sites,
-			 size_t n);
+int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n);
 
+/*
+ * A DWARF source path for people, owned: "." and ".." steps resolved and
+ * "//" squeezed; then relative to comp_dir, to the source root above a
+ * Debian ".../debian/build/..." comp_dir, to module_dir, or to a kernel tree
+ * on this machine, when under one of them. comp_dir and module_dir may be
+ * NULL.
+ */
+char *ka_dwarf_path(const char *path, const char *comp_dir,
+		    const char *module_dir);
+
+/* ---- Direct calls (x86) ---- */
+
+struct ka_dwarf_call {
+	uint64_t site;   /* offset of the call's operand in the section */
+	uint64_t target; /* offset of the callee in the same section */
+};
+/*
+ * Direct calls of the function at (scn, offset, size) of e that have no
+ * relocation, from its DW_TAG_call_site return addresses; *out is owned.
+ */
+size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
+			     uint64_t offset, uint64_t size,
+			     struct ka_dwarf_call **out);

@@ -56,6 +56,14 @@ struct ka_path_step {
 	enum ka_ref_kind kind; /* how the previous step reaches this one */
 };
 
+/* A finding's state against a --baseline report (SARIF baselineState). */
+enum ka_baseline_state {
+	KA_BASELINE_NONE,      /* no baseline given */
+	KA_BASELINE_NEW,       /* not in the baseline: counts for the exit status */
+	KA_BASELINE_UNCHANGED, /* in the baseline: reported, never fails the run */
+};
+const char *ka_baseline_state_name(enum ka_baseline_state s);
+
 struct ka_finding {
 	const char *check; /* stable id, e.g. "gpl-only-use" (static string) */
 	enum ka_severity severity;
@@ -73,6 +81,7 @@ struct ka_finding {
 				export-wrapper sets it so thin wrappers lead */
 	char *note;          /* extra line for people, NULL when none */
 	const char *waived_by; /* reason of the waiver, NULL when not waived */
+	enum ka_baseline_state baseline; /* set by ka_baseline_apply() */
 	bool attribute;      /* sites to be found from the module's references
 				to symbol (src/model/sites.c) */
 };

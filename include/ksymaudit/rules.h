@@ -24,7 +24,7 @@ struct ka_rules {
 	size_t n_waivers, cap_waivers;
 	/*
 	 * Check ids that ran in this run: waiver-unused is reported only for
-	 * waivers of these. Empty: the module checks.
+	 * waivers of these (the command fills it from the check table).
 	 */
 	struct strvec active_checks;
 };

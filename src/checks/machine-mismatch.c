@@ -36,7 +36,7 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 	kern = identity(run->kernel_machine, run->kernel_elfclass,
 			run->kernel_byteorder);
 	ka_finding_add(&run->findings, ka_check_machine_mismatch.id,
-		       KA_SEV_WARNING, m->name, m->path, NULL,
+		       ka_check_machine_mismatch.severity, m->name, m->path, NULL,
 		       "module is for %s but the kernel image %s is for %s",
 		       mod, run->kernel_image, kern);
 	free(mod);
@@ -47,7 +47,7 @@ const struct ka_check ka_check_machine_mismatch = {
 	.id = "machine-mismatch",
 	.severity = KA_SEV_WARNING,
 	.scope = KA_SCOPE_MODULE,
-	.summary = "a module's ELF machine differs from the kernel image's",
+	.summary = "a module's ELF machine, word size or byte order differs from the kernel image's",
 	.description = "The module's ELF machine, word size or byte order differs "
 		"from the kernel image it is checked against: the loader "
 		"would refuse it.",

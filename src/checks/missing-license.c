@@ -6,7 +6,7 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 	if (ka_module_has_license(run, m))
 		return;
 	ka_finding_add(&run->findings, ka_check_missing_license.id,
-		       KA_SEV_ERROR, m->name, m->path, NULL,
+		       ka_check_missing_license.severity, m->name, m->path, NULL,
 		       "missing MODULE_LICENSE() in %s", m->path);
 }
 

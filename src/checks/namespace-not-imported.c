@@ -14,7 +14,8 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		    strvec_contains(&m->import_ns, e->ns))
 			continue;
 		ka_finding_add(&run->findings, ka_check_namespace_not_imported.id,
-			       KA_SEV_ERROR, m->name, m->path, e->name,
+			       ka_check_namespace_not_imported.severity, m->name,
+			       m->path, e->name,
 			       "module %s uses symbol %s from namespace %s, but does not import it",
 			       name, e->name, e->ns);
 	}

@@ -32,12 +32,14 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		ka_module_display_name(e->module, owner, sizeof(owner));
 		if (gpl_only)
 			ka_finding_add(&run->findings, ka_check_proprietary_import.id,
-				       KA_SEV_ERROR, m->name, m->path, e->name,
+				       KA_SEV_ERROR /* the loader refuses it */,
+				       m->name, m->path, e->name,
 				       "module %s uses GPL-only symbols and symbol '%s' from proprietary module %s; the loader (5.9+) refuses it",
 				       name, e->name, owner);
 		else
 			ka_finding_add(&run->findings, ka_check_proprietary_import.id,
-				       KA_SEV_WARNING, m->name, m->path, e->name,
+				       ka_check_proprietary_import.severity, m->name,
+				       m->path, e->name,
 				       "module %s uses symbol '%s' from proprietary module %s and inherits its taint",
 				       name, e->name, owner);
 	}

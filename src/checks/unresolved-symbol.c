@@ -13,7 +13,8 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		if (imp->weak || ka_exportdb_find(&run->exports, imp->name))
 			continue;
 		ka_finding_add(&run->findings, ka_check_unresolved_symbol.id,
-			       KA_SEV_WARNING, m->name, m->path, imp->name,
+			       ka_check_unresolved_symbol.severity, m->name,
+			       m->path, imp->name,
 			       "\"%s\" [%s] undefined", imp->name, name);
 	}
 }

@@ -36,10 +36,7 @@ static bool waiver_matches(const struct ka_waiver *w,
 
 static bool check_active(const struct ka_rules *r, const char *id)
 {
-	if (r->active_checks.n)
-		return strvec_contains(&r->active_checks, id);
-	const struct ka_check *c = ka_check_find(id);
-	return c && c->scope == KA_SCOPE_MODULE;
+	return strvec_contains(&r->active_checks, id);
 }
 
 void ka_waivers_apply(struct ka_rules *r, struct ka_findings *f)

@@ -1,4 +1,5 @@
 /* ksymaudit check: audit modules against a kernel's exports, as modpost. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ static const struct option longopts[] = {
 	{"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
 	{"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
 	{"debuginfod", no_argument, NULL, OPT_DEBUGINFOD},
+	{"waivers", required_argument, NULL, 'w'},
+	{"threads", required_argument, NULL, 't'},
 	{"help", no_argument, NULL, 'h'},
 	KA_COMMON_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -55,21 +58,15 @@ static void help(FILE *out)
 	      "      --no-explain       do not attribute sites (no debug info is read)\n"
 	      "      --debuginfo DIR    also look for separate debug files under DIR\n"
 	      "      --debuginfod       allow debuginfod to fetch debug info (off by default)\n"
-	      "\n"
-	      "Output:\n"
-	      "  -f, --format FORMAT    text (default), json or sarif\n"
-	      "  -j, --json             same as --format json\n"
-	      "  -p, --pretty           pretty-printed JSON (implies --json)\n"
-	      "  -o, --output FILE      write the report to FILE\n"
-	      "  -v, --verbose          list every site instead of grouping identical ones\n"
-	      "      --fail-on LEVEL    error (default), warning, note or never\n"
-	      "  -h, --help             show this help\n"
-	      "\n"
-	      "Checks: gpl-only-use, missing-license, namespace-not-imported,\n"
-	      "unresolved-symbol, proprietary-import, machine-mismatch.\n"
-	      "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 an input\n"
-	      "could not be read or the usage is wrong. See ksymaudit(1).\n",
+	      "  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"
+	      "  -t, --threads N        attribute N modules at a time (1-16; default:\n"
+	      "                         one per CPU; the report is the same)\n"
+	      "\n",
 	      out);
+	ka_cmd_help_output(out, false);
+	fputc('\n', out);
+	ka_cmd_help_checks(out, KA_SCOPE_MODULE);
+	ka_cmd_help_exit(out);
 }
 
 /* First word of vermagic: the kernel release the module was built for. */
@@ -125,25 +122,40 @@ static int do_check(int argc, char *argv[])
 {
 	struct ka_output_opts o;
 	struct ka_run run;
-	struct strvec symvers = {0};
+	struct strvec symvers = {0}, waivers = {0};
 	const char *kernel = NULL, *vmlinux = NULL;
 	char *auto_kernel = NULL;
 	const char *null_config[] = {NULL};
+	unsigned threads = 0;
+	unsigned long v;
+	char *end;
 	int c, status;
 
-	ka_output_opts_init(&o);
+	ka_output_opts_init(&o, false);
 	ka_run_init(&run, "check");
-	while ((c = getopt_long(argc, argv, "k:s:l:h" KA_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "k:s:l:t:w:h" KA_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernel = optarg; break;
 		case 's': strvec_push(&symvers, optarg); break;
 		case OPT_VMLINUX: vmlinux = optarg; break;
 		case 'l': run.license_override = optarg; break;
+		case 'w': strvec_push(&waivers, optarg); break;
 		case OPT_EXPLAIN_ALL: run.explain_all = true; break;
 		case OPT_NO_EXPLAIN: run.explain = false; break;
 		case OPT_DEBUGINFO: run.debuginfo_dir = optarg; break;
 		case OPT_DEBUGINFOD: run.debuginfod = true; break;
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || v == 0 || v > 16) {
+				ka_err("--threads takes a number from 1 to 16, not '%s'",
+				       optarg);
+				status = KA_EXIT_ERROR;
+				goto out;
+			}
+			threads = (unsigned)v;
+			break;
 		case 'h':
 			help(stdout);
 			status = KA_EXIT_OK;
@@ -166,8 +178,11 @@ static int do_check(int argc, char *argv[])
 		goto out;
 	}
 
+	ka_cmd_set_active_checks(&run, KA_SCOPE_MODULE);
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish; /* without the license list no verdict is sound */
+	for (size_t i = 0; i < waivers.n; i++)
+		ka_waivers_load(waivers.v[i], &run.rules, &run.diags);
 	run.kmod = kmod_new(NULL, null_config);
 
 	/*
@@ -188,7 +203,7 @@ static int do_check(int argc, char *argv[])
 			ka_modules_collect(&run, argv[i]);
 		auto_kernel = default_kernel_dir(&run);
 		if (!auto_kernel) {
-			ka_diag_add(&run.diags, true, "check", 0,
+			ka_diag_add(&run.diags, true, NULL, 0,
 				    "no kernel exports to check against: give --kernel, --symvers or --vmlinux");
 			goto finish;
 		}
@@ -198,13 +213,14 @@ static int do_check(int argc, char *argv[])
 
 	ka_checks_run_modules(&run);
 	if (run.explain || run.explain_all)
-		ka_sites_attribute(&run);
+		ka_sites_attribute(&run, threads);
 
 finish:
 	status = ka_cmd_finish(&run, &o);
 out:
 	ka_run_free(&run);
 	strvec_free(&symvers);
+	strvec_free(&waivers);
 	free(auto_kernel);
 	return status;
 }

@@ -19,19 +19,13 @@ static void help(FILE *out)
 	      "\n"
 	      KA_TREE_HELP
 	      "  -r, --rules DIR        rules directory (license list, headers)\n"
-	      "\n"
-	      "Output:\n"
-	      "  -f, --format FORMAT    text (default), json, sarif or dot (Graphviz)\n"
-	      "  -j, --json             same as --format json\n"
-	      "  -p, --pretty           pretty-printed JSON (implies --json)\n"
-	      "  -o, --output FILE      write the report to FILE\n"
-	      "  -v, --verbose          list every site\n"
-	      "      --fail-on LEVEL    error (default), warning, note or never\n"
-	      "  -h, --help             show this help\n"
-	      "\n"
-	      "Findings are notes (check ids explain-export, explain-inline).\n"
-	      "Exit status: 0 done, 2 an input could not be read or bad usage.\n",
+	      "\n",
 	      out);
+	ka_cmd_help_output(out, true);
+	fputc('\n', out);
+	ka_cmd_help_checks(out, KA_SCOPE_EXPLAIN);
+	fputs("Its findings are notes, so it fails only with --fail-on note.\n", out);
+	ka_cmd_help_exit(out);
 }
 
 static int do_explain(int argc, char *argv[])
@@ -44,7 +38,7 @@ static int do_explain(int argc, char *argv[])
 	bool have_res = false;
 	int status;
 
-	ka_output_opts_init(&o);
+	ka_output_opts_init(&o, true);
 	ka_run_init(&run, "explain");
 	status = ka_tree_cli_parse("explain", argc, argv, help, &cli, &run, &o);
 	if (status >= 0)
@@ -57,8 +51,8 @@ static int do_explain(int argc, char *argv[])
 	}
 	run.explain_symbol = argv[optind];
 	topts.explain = argv[optind];
-	/* Waivers are about check findings: none is reported unused here. */
-	strvec_push(&run.rules.active_checks, "explain-export");
+	/* Only waivers of explain's own notes can be unused here. */
+	ka_cmd_set_active_checks(&run, KA_SCOPE_EXPLAIN);
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish;
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)

@@ -36,6 +36,12 @@ int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
 			fprintf(stderr, "Try 'ksymaudit %s --help'.\n", cmd);
 		return KA_EXIT_ERROR;
 	}
+	if (!cli->kernel && !cli->symvers.n && !cli->vmlinux && !cli->release) {
+		ka_err("%s: no kernel given: use --release, --kernel, or "
+		       "--vmlinux with --modules and --symvers", cmd);
+		fprintf(stderr, "Try 'ksymaudit %s --help'.\n", cmd);
+		return KA_EXIT_ERROR;
+	}
 	return -1;
 }
 

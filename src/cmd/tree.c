@@ -16,25 +16,13 @@ static void help(FILE *out)
 	      "\n"
 	      KA_TREE_HELP
 	      "  -r, --rules DIR        rules directory (license list, headers, waivers)\n"
-	      "\n"
-	      "Output:\n"
-	      "  -f, --format FORMAT    text (default), json, sarif or dot\n"
-	      "  -j, --json             same as --format json\n"
-	      "  -p, --pretty           pretty-printed JSON (implies --json)\n"
-	      "  -o, --output FILE      write the report to FILE\n"
-	      "  -v, --verbose          list every site\n"
-	      "      --fail-on LEVEL    error (default), warning, note or never\n"
-	      "  -h, --help             show this help\n"
-	      "\n"
-	      "Checks: inline-exposure, export-wrapper, export-mismatch, waiver-unused.\n"
-	      "Exit status: 0 no unwaived finding at or above --fail-on, 1 findings,\n"
-	      "2 an input could not be read or the usage is wrong. See ksymaudit(1).\n",
+	      "\n",
 	      out);
+	ka_cmd_help_output(out, true);
+	fputc('\n', out);
+	ka_cmd_help_checks(out, KA_SCOPE_KERNEL);
+	ka_cmd_help_exit(out);
 }
-
-static const char *const tree_checks[] = {
-	"inline-exposure", "export-wrapper", "export-mismatch",
-};
 
 static int do_tree(int argc, char *argv[])
 {
@@ -46,7 +34,7 @@ static int do_tree(int argc, char *argv[])
 	bool have_res = false;
 	int status;
 
-	ka_output_opts_init(&o);
+	ka_output_opts_init(&o, true);
 	ka_run_init(&run, "tree");
 	status = ka_tree_cli_parse("tree", argc, argv, help, &cli, &run, &o);
 	if (status >= 0)
@@ -57,8 +45,7 @@ static int do_tree(int argc, char *argv[])
 		status = KA_EXIT_ERROR;
 		goto out;
 	}
-	for (size_t i = 0; i < KA_ARRAY_SIZE(tree_checks); i++)
-		strvec_push(&run.rules.active_checks, tree_checks[i]);
+	ka_cmd_set_active_checks(&run, KA_SCOPE_KERNEL);
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish;
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)

@@ -1,154 +1,141 @@
 /*
- * The DWARF of one object file for the graph: opened once through libdwfl
- * (relocatable files get their debug info relocated), with the map from
- * sections to DWARF addresses and a lazily built index of each CU's
- * functions. Also adds the direct calls that have no relocation: the
- * assembler resolves a call or jump to a function of the same section
- * itself (static helpers, tail calls), so only the code knows them; the
- * DWARF call sites (DW_TAG_call_site) say where those instructions are.
+ * Opening the DWARF of one ELF file through libdwfl (relocatable files get
+ * their debug info relocated), with the debug-file finder of finder.c and
+ * the map from the file's sections to DWARF addresses.
  */
-#include <dwarf.h>
+#include <elfutils/libdwelf.h>
 #include <errno.h>
+#include <libgen.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "ksymaudit/dwarf.h"
+#include "internal.h"
 
-struct cu_range {
-	uint64_t lo, hi;
-	size_t cu; /* index into cus */
-};
-
-struct cu_funcs {
-	bool built;
-	struct cu_func {
-		uint64_t addr;
-		Dwarf_Off die;
-	} *v;
-	size_t n, cap;
-};
-
-struct ka_dwarf {
-	Dwfl *dwfl;
-	Dwarf *dw;
-	size_t nscn;
-	uint64_t *scn_addr; /* per section of the ELF: DWARF address, or ~0 */
-	Dwarf_Off *cus;     /* CU DIE offsets */
-	struct cu_funcs *funcs;
-	size_t n_cus, cap_cus;
-	struct cu_range *ranges; /* sorted by lo */
-	size_t n_ranges, cap_ranges;
-};
-
-static const Dwfl_Callbacks callbacks = {
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-};
-
-static void map_sections(struct ka_dwarf *d, struct ka_elf *e, Elf *delf,
-			 Dwarf_Addr bias)
+/*
+ * An fd holding a decompressed image: the reader (readers/elffile.c) has
+ * decompressed it once already, libdwfl reads it from memory rather than
+ * decompressing the file again.
+ */
+static int image_fd(const struct ka_elf *e)
 {
-	size_t dshstr, dn;
-	if (elf_getshdrnum(e->elf, &d->nscn) != 0)
-		d->nscn = 0;
+	int fd = memfd_create("ksymaudit-image", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	const char *p = e->image;
+	size_t left = e->size;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return fd;
+}
+
+/* DWARF address of each allocated section of the file as libdwfl laid it
+ * out (ET_REL sections get addresses of their own). */
+static bool map_sections(struct ka_dwarf *d, Dwarf_Addr dwbias)
+{
+	GElf_Addr ebias;
+	Elf *elf = dwfl_module_getelf(d->mod, &ebias);
+	if (!elf || elf_getshdrnum(elf, &d->nscn) != 0)
+		return false;
 	d->scn_addr = xcalloc(d->nscn + 1, sizeof(*d->scn_addr));
-	if (elf_getshdrstrndx(delf, &dshstr) != 0 ||
-	    elf_getshdrnum(delf, &dn) != 0)
-		dn = 0;
 	for (size_t i = 0; i < d->nscn; i++) {
-		d->scn_addr[i] = UINT64_MAX;
-		const char *want = ka_elf_section_name(e, elf_getscn(e->elf, i));
-		if (!i || !want)
-			continue;
 		GElf_Shdr sh;
-		const char *nm;
-		Elf_Scn *scn = i < dn ? elf_getscn(delf, i) : NULL;
-		if (!scn || !gelf_getshdr(scn, &sh) ||
-		    !(nm = elf_strptr(delf, dshstr, sh.sh_name)) ||
-		    strcmp(nm, want) != 0) {
-			scn = NULL;
-			while ((scn = elf_nextscn(delf, scn)))
-				if (gelf_getshdr(scn, &sh) &&
-				    (nm = elf_strptr(delf, dshstr, sh.sh_name)) &&
-				    strcmp(nm, want) == 0)
-					break;
-		}
-		if (scn && (sh.sh_flags & SHF_ALLOC))
-			d->scn_addr[i] = sh.sh_addr - bias;
+		Elf_Scn *s = elf_getscn(elf, i);
+		d->scn_addr[i] = UINT64_MAX;
+		if (i && s && gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC))
+			d->scn_addr[i] = sh.sh_addr + ebias - dwbias;
 	}
+	return true;
 }
 
-static int cmp_range(const void *a, const void *b)
+struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const struct ka_dbg_opts *o,
+			       char **why)
 {
-	const struct cu_range *x = a, *y = b;
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static void index_cus(struct ka_dwarf *d)
-{
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-		if (dwarf_offdie(d->dw, off + hsize, &cu)) {
-			ARRAY_GROW(d->cus, d->n_cus, d->cap_cus);
-			size_t ci = d->n_cus++;
-			d->cus[ci] = off + hsize;
-			Dwarf_Addr base, lo, hi;
-			ptrdiff_t ro = 0;
-			while ((ro = dwarf_ranges(&cu, ro, &base, &lo, &hi)) > 0) {
-				if (lo >= hi)
-					continue;
-				ARRAY_GROW(d->ranges, d->n_ranges, d->cap_ranges);
-				d->ranges[d->n_ranges++] =
-					(struct cu_range){ lo, hi, ci };
-			}
-		}
-		off = next;
-	}
-	d->funcs = xcalloc(d->n_cus + 1, sizeof(*d->funcs));
-	if (d->n_ranges)
-		qsort(d->ranges, d->n_ranges, sizeof(*d->ranges), cmp_range);
-}
-
-struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const char *dbgfile)
-{
-	const char *path = dbgfile ? dbgfile : e->path;
 	struct ka_dwarf *d = xcalloc(1, sizeof(*d));
-	Dwarf_Addr bias = 0, ebias;
-	d->dwfl = dwfl_begin(&callbacks);
-	Dwfl_Module *mod = d->dwfl ? dwfl_report_offline(d->dwfl, path, path, -1)
-				   : NULL;
-	if (d->dwfl)
-		dwfl_report_end(d->dwfl, NULL, NULL);
-	d->dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
-	Elf *delf = mod ? dwfl_module_getelf(mod, &ebias) : NULL;
-	if (!d->dw || !delf) {
-		ka_dwarf_close(d);
-		return NULL;
+	struct stat st;
+	const void *id;
+	int fd = -1;
+	char *msg = NULL;
+
+	d->opts = *o;
+	d->path = xstrdup(e->path);
+	d->real_path = realpath(e->path, NULL);
+	if (!d->real_path)
+		d->real_path = xstrdup(e->path);
+	char *rp = xstrdup(d->real_path);
+	d->module_dir = xstrdup(dirname(rp));
+	free(rp);
+	if (stat(e->path, &st) == 0) {
+		d->main_dev = st.st_dev;
+		d->main_ino = st.st_ino;
 	}
-	map_sections(d, e, delf, bias);
-	index_cus(d);
+	ssize_t n = dwelf_elf_gnu_build_id(e->elf, &id);
+	if (n > 0) {
+		d->build_id_len = (size_t)n;
+		d->build_id = xmalloc((size_t)n);
+		memcpy(d->build_id, id, (size_t)n);
+	}
+
+	d->cb.find_elf = dwfl_build_id_find_elf;
+	d->cb.find_debuginfo = ka_dwarf_find_debuginfo;
+	d->cb.section_address = dwfl_offline_section_address;
+	d->dwfl = dwfl_begin(&d->cb);
+	if (!d->dwfl)
+		goto fail;
+	if (e->image) {
+		fd = image_fd(e);
+		if (fd < 0) {
+			msg = xasprintf("cannot hold the decompressed image: %s",
+					strerror(errno));
+			goto out;
+		}
+	}
+	dwfl_report_begin(d->dwfl);
+	d->mod = dwfl_report_offline(d->dwfl, e->path, e->path, fd);
+	dwfl_report_end(d->dwfl, NULL, NULL);
+	if (!d->mod)
+		goto fail;
+	void **ud;
+	dwfl_module_info(d->mod, &ud, NULL, NULL, NULL, NULL, NULL, NULL);
+	*ud = d;
+
+	Dwarf_Addr bias;
+	d->dw = dwfl_module_getdwarf(d->mod, &bias);
+	if (!d->dw) {
+		msg = xasprintf("no debug info for %s: install or point "
+				"--debuginfo at debug files to see the "
+				"inline chain",
+				e->path);
+		goto out;
+	}
+	if (!map_sections(d, bias))
+		goto fail;
+	if (!d->debug_file)
+		d->debug_file = xstrdup(e->path);
 	return d;
+fail:
+	msg = xasprintf("cannot read debug info of %s: %s", e->path,
+			dwfl_errmsg(-1));
+out:
+	if (why)
+		*why = msg;
+	else
+		free(msg);
+	ka_dwarf_close(d);
+	return NULL;
 }
 
-void ka_dwarf_close(struct ka_dwarf *d)
+const char *ka_dwarf_file(const struct ka_dwarf *d)
 {
-	if (!d)
-		return;
-	if (d->dwfl)
-		dwfl_end(d->dwfl);
-	for (size_t i = 0; d->funcs && i < d->n_cus; i++)
-		free(d->funcs[i].v);
-	free(d->funcs);
-	free(d->cus);
-	free(d->ranges);
-	free(d->scn_addr);
-	free(d);
-}
-
-Dwarf *ka_dwarf_handle(const struct ka_dwarf *d)
-{
-	return d->dw;
+	return d->debug_file;
 }
 
 uint64_t ka_dwarf_addr(const struct ka_dwarf *d, size_t scn, uint64_t off)
@@ -158,154 +145,18 @@ uint64_t ka_dwarf_addr(const struct ka_dwarf *d, size_t scn, uint64_t off)
 	return d->scn_addr[scn] + off;
 }
 
-static size_t cu_of(const struct ka_dwarf *d, uint64_t addr)
+void ka_dwarf_close(struct ka_dwarf *d)
 {
-	size_t lo = 0, hi = d->n_ranges;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->ranges[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* Ranges of different CUs do not overlap; look back a little for
-	 * a containing one. */
-	for (size_t i = lo, k = 0; i-- > 0 && k < 4; k++)
-		if (addr >= d->ranges[i].lo && addr < d->ranges[i].hi)
-			return d->ranges[i].cu;
-	return SIZE_MAX;
-}
-
-static int cmp_func(const void *a, const void *b)
-{
-	const struct cu_func *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static void build_funcs(struct ka_dwarf *d, size_t ci)
-{
-	struct cu_funcs *f = &d->funcs[ci];
-	Dwarf_Die cu, child;
-	f->built = true;
-	if (!dwarf_offdie(d->dw, d->cus[ci], &cu) || dwarf_child(&cu, &child))
+	if (!d)
 		return;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_subprogram)
-			continue;
-		Dwarf_Addr base, lo, hi;
-		ptrdiff_t ro = 0;
-		while ((ro = dwarf_ranges(&child, ro, &base, &lo, &hi)) > 0) {
-			ARRAY_GROW(f->v, f->n, f->cap);
-			f->v[f->n++] = (struct cu_func){ lo, dwarf_dieoffset(&child) };
-		}
-	} while (dwarf_siblingof(&child, &child) == 0);
-	if (f->n)
-		qsort(f->v, f->n, sizeof(*f->v), cmp_func);
-}
-
-/* The subprogram DIE with a range that starts at addr. */
-static bool func_die(struct ka_dwarf *d, uint64_t addr, Dwarf_Die *out)
-{
-	size_t ci = cu_of(d, addr);
-	if (ci == SIZE_MAX)
-		return false;
-	if (!d->funcs[ci].built)
-		build_funcs(d, ci);
-	const struct cu_funcs *f = &d->funcs[ci];
-	size_t lo = 0, hi = f->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->v[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo >= f->n || f->v[lo].addr != addr)
-		return false;
-	return dwarf_offdie(d->dw, f->v[lo].die, out) != NULL;
-}
-
-struct calls {
-	uint64_t lo, hi; /* the node's DWARF range */
-	uint64_t *ret;   /* return addresses of call sites in it */
-	size_t n, cap;
-};
-
-static void find_calls(Dwarf_Die *parent, struct calls *c)
-{
-	Dwarf_Die child;
-	if (dwarf_child(parent, &child) != 0)
-		return;
-	do {
-		int tag = dwarf_tag(&child);
-		if (tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) {
-			Dwarf_Attribute a;
-			Dwarf_Addr pc;
-			if ((dwarf_attr(&child, DW_AT_call_return_pc, &a) ||
-			     dwarf_attr(&child, DW_AT_low_pc, &a)) &&
-			    dwarf_formaddr(&a, &pc) == 0 && pc > c->lo &&
-			    pc <= c->hi) {
-				ARRAY_GROW(c->ret, c->n, c->cap);
-				c->ret[c->n++] = pc;
-			}
-		} else if (tag == DW_TAG_lexical_block ||
-			   tag == DW_TAG_inlined_subroutine) {
-			find_calls(&child, c);
-		}
-	} while (dwarf_siblingof(&child, &child) == 0);
-}
-
-/* x86: the target of the call/jmp instruction that ends at off. */
-static bool x86_target(Elf_Data *data, uint64_t off, uint64_t *target,
-		       uint64_t *site)
-{
-	const unsigned char *p = data->d_buf;
-	if (!p || off > data->d_size)
-		return false;
-	if (off >= 5 && (p[off - 5] == 0xe8 || p[off - 5] == 0xe9)) {
-		int32_t disp = (int32_t)((uint32_t)p[off - 4] |
-					 (uint32_t)p[off - 3] << 8 |
-					 (uint32_t)p[off - 2] << 16 |
-					 (uint32_t)p[off - 1] << 24);
-		*target = off + (uint64_t)(int64_t)disp;
-		*site = off - 4;
-		return true;
-	}
-	if (off >= 2 && p[off - 2] == 0xeb) {
-		*target = off + (uint64_t)(int64_t)(int8_t)p[off - 1];
-		*site = off - 1;
-		return true;
-	}
-	return false;
-}
-
-size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
-			     uint64_t offset, uint64_t size,
-			     struct ka_dwarf_call **out)
-{
-	unsigned m = e->ehdr.e_machine;
-	*out = NULL;
-	if ((m != EM_X86_64 && m != EM_386) || !size)
-		return 0;
-	uint64_t base = ka_dwarf_addr(d, scn, 0);
-	Dwarf_Die die;
-	if (base == UINT64_MAX || !func_die(d, base + offset, &die))
-		return 0;
-	Elf_Scn *s = elf_getscn(e->elf, scn);
-	Elf_Data *data = s ? elf_rawdata(s, NULL) : NULL;
-	if (!data)
-		return 0;
-	struct calls c = { .lo = base + offset, .hi = base + offset + size };
-	find_calls(&die, &c);
-	size_t n = 0;
-	for (size_t i = 0; i < c.n; i++) {
-		uint64_t ret = c.ret[i] - base, target, site;
-		if (!x86_target(data, ret, &target, &site) ||
-		    target >= data->d_size)
-			continue;
-		*out = xrealloc(*out, (n + 1) * sizeof(**out));
-		(*out)[n++] = (struct ka_dwarf_call){ site, target };
-	}
-	free(c.ret);
-	return n;
+	if (d->dwfl)
+		dwfl_end(d->dwfl);
+	ka_dwarf_cu_index_free(d->cus);
+	free(d->scn_addr);
+	free(d->path);
+	free(d->real_path);
+	free(d->module_dir);
+	free(d->debug_file);
+	free(d->build_id);
+	free(d);
 }

@@ -119,5 +119,6 @@ static int emit_dot(FILE *out, const struct ka_run *run,
 
 const struct ka_emitter ka_emit_dot = {
 	.name = "dot",
+	.paths_only = true,
 	.emit = emit_dot,
 };

@@ -8,6 +8,7 @@ static const struct ka_emitter *const emitters[] = {
 	&ka_emit_json,
 	&ka_emit_sarif,
 	&ka_emit_dot,
+	&ka_emit_codequality,
 };
 
 const struct ka_emitter *ka_emitter_find(const char *name)

@@ -144,7 +144,8 @@ static struct json_object *errors_json(const struct ka_diags *d)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct ka_diag *e = &d->v[i];
 		struct json_object *o = json_object_new_object();
-		add(o, "file", ka_json_string(e->file));
+		if (e->file)
+			add(o, "file", ka_json_string(e->file));
 		if (e->line > 0)
 			add(o, "line", json_object_new_int64(e->line));
 		add(o, "message", ka_json_string(e->message));
@@ -207,8 +208,14 @@ static struct json_object *path_json(const struct ka_finding *f)
 static struct json_object *finding_json(const struct ka_finding *f)
 {
 	struct json_object *o = json_object_new_object();
+	char fp[17];
 
 	add(o, "check", ka_json_string(f->check));
+	add(o, "fingerprint",
+	    json_object_new_string(ka_finding_fingerprint(f, fp)));
+	if (f->baseline != KA_BASELINE_NONE)
+		add(o, "baseline_state",
+		    json_object_new_string(ka_baseline_state_name(f->baseline)));
 	add(o, "severity", ka_json_string(ka_severity_name(f->severity)));
 	add(o, "module", ka_json_string(f->module));
 	add(o, "file", ka_json_string(f->file));
@@ -277,6 +284,32 @@ static struct json_object *summary_json(const struct ka_run *run)
 	return o;
 }
 
+/* --baseline: the report read, counts, and the findings no longer seen. */
+static struct json_object *baseline_json(const struct ka_baseline *b)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *absent = json_object_new_array();
+
+	add(o, "path", ka_json_string(b->path));
+	add(o, "new", json_object_new_int64((int64_t)b->n_new));
+	add(o, "unchanged", json_object_new_int64((int64_t)b->n_unchanged));
+	add(o, "absent", json_object_new_int64((int64_t)b->n_absent));
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ka_baseline_entry *e = &b->v[i];
+		if (e->matched)
+			continue;
+		struct json_object *a = json_object_new_object();
+		add(a, "check", ka_json_string(e->check));
+		add(a, "fingerprint", ka_json_string(e->fingerprint));
+		add(a, "module", ka_json_string(e->module));
+		add(a, "symbol", ka_json_string(e->symbol));
+		add(a, "message", ka_json_string(e->message));
+		json_object_array_add(absent, a);
+	}
+	add(o, "absent_findings", absent);
+	return o;
+}
+
 static int emit_json(FILE *out, const struct ka_run *run,
 		     const struct ka_emit_opts *o)
 {
@@ -292,7 +325,9 @@ static int emit_json(FILE *out, const struct ka_run *run,
 		json_object_array_add(fa, finding_json(&run->findings.v[i]));
 	add(root, "findings", fa);
 	add(root, "summary", summary_json(run));
+	if (o && o->baseline)
+		add(root, "baseline", baseline_json(o->baseline));
 	return ka_json_write(out, root, o && o->pretty);
 }
 
-const struct ka_emitter ka_emit_json = { "json", emit_json };
+const struct ka_emitter ka_emit_json = { .name = "json", .emit = emit_json };

@@ -1,15 +1,36 @@
 /*
  * --format sarif: SARIF 2.1.0 for code-scanning services. One run; one rule
  * per check id that occurs; sites become relatedLocations and inline chains
- * codeFlows; input problems become tool execution notifications.
+ * codeFlows; input problems become tool execution notifications. Written to
+ * what GitHub code scanning documents: relative URIs with a uriBaseId,
+ * partialFingerprints, baselineState, and its limits per run and result.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "ksymaudit/checks.h"
 #include "ksymaudit/emit.h"
 #include "jsonutil.h"
+
+/* GitHub code scanning's limits (rejects more results or locations). */
+#define SARIF_MAX_RESULTS 25000
+#define SARIF_MAX_LOCATIONS 1000     /* relatedLocations per result */
+#define SARIF_MAX_FLOW_LOCATIONS 10000 /* threadFlow locations per result */
+/* The partialFingerprints key of ka_finding_fingerprint(); bump the
+ * version when the fingerprint's definition changes. */
+#define SARIF_FINGERPRINT_KEY "ksymaudit/v1"
+/* uriBaseIds: the tree analysed (the repository) and, for modules, the
+ * kernel tree their headers come from. */
+#define SARIF_SRCROOT "SRCROOT"
+#define SARIF_KERNELROOT "KERNELROOT"
+
+struct sctx {
+	const struct ka_emit_opts *o;
+	bool modules;       /* a check run: module sources and kernel headers */
+	bool used_src, used_kernel;
+};
 
 #define SARIF_SCHEMA                                                           \
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/" \
@@ -69,19 +90,55 @@ static char *path_uri(const char *path)
 	return out;
 }
 
+/*
+ * The artifactLocation of a source path: mapped into the repository
+ * (--path-prefix-map, --source-root), relative with a uriBaseId where it
+ * can be, else an absolute file URI.
+ */
+static struct json_object *artifact(struct sctx *c, const char *file)
+{
+	struct json_object *art = json_object_new_object();
+	char *p = ka_emit_path(c->o, file);
+	char *uri = path_uri(p);
+
+	add(art, "uri", json_object_new_string(uri));
+	if (p[0] != '/') {
+		/* In a check run, DWARF paths of kernel headers are relative
+		 * to the kernel tree, the module's own to its directory. */
+		bool kernel = c->modules && file[0] != '/' &&
+			      (str_starts(file, "include/") || str_starts(file, "arch/")) &&
+			      (str_starts(p, "include/") || str_starts(p, "arch/"));
+		add(art, "uriBaseId", json_object_new_string(
+			kernel ? SARIF_KERNELROOT : SARIF_SRCROOT));
+		c->used_kernel |= kernel;
+		c->used_src |= !kernel;
+	}
+	free(uri);
+	free(p);
+	return art;
+}
+
 /* {"physicalLocation": {...}}, or an empty location when file is NULL. */
-static struct json_object *location(const char *file, unsigned line)
+static struct json_object *location(struct sctx *c, const char *file,
+				    unsigned line)
 {
 	struct json_object *loc = json_object_new_object();
 
 	if (!file || !*file)
 		return loc;
 	struct json_object *phys = json_object_new_object();
-	struct json_object *art = json_object_new_object();
-	char *uri = path_uri(file);
-	add(art, "uri", json_object_new_string(uri));
-	free(uri);
-	add(phys, "artifactLocation", art);
+	add(phys, "artifactLocation", artifact(c, file));
+	if (line == 0 && ka_emit_path_is_binary(file)) {
+		/* A finding about a whole binary (no source line known): its
+		 * bytes, as SARIF expresses a whole-artifact region. */
+		struct stat st;
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			struct json_object *region = json_object_new_object();
+			add(region, "byteOffset", json_object_new_int64(0));
+			add(region, "byteLength", json_object_new_int64(st.st_size));
+			add(phys, "region", region);
+		}
+	}
 	if (line > 0) {
 		struct json_object *region = json_object_new_object();
 		add(region, "startLine", json_object_new_int64(line));
@@ -91,10 +148,10 @@ static struct json_object *location(const char *file, unsigned line)
 	return loc;
 }
 
-static struct json_object *function_location(const char *file, unsigned line,
-					     const char *function)
+static struct json_object *function_location(struct sctx *c, const char *file,
+					     unsigned line, const char *function)
 {
-	struct json_object *loc = location(file, line);
+	struct json_object *loc = location(c, file, line);
 
 	if (function) {
 		struct json_object *ll = json_object_new_array();
@@ -107,10 +164,11 @@ static struct json_object *function_location(const char *file, unsigned line,
 	return loc;
 }
 
-static struct json_object *site_location(const struct ka_finding *f,
+static struct json_object *site_location(struct sctx *c,
+					 const struct ka_finding *f,
 					 const struct ka_site *s, size_t id)
 {
-	struct json_object *loc = function_location(s->file, s->line,
+	struct json_object *loc = function_location(c, s->file, s->line,
 						    s->function);
 	char *msg = xasprintf("%s reference to %s in %s()%s", ka_ref_kind_name(s->kind),
 			      f->symbol ? f->symbol : "symbol",
@@ -132,7 +190,7 @@ static struct json_object *flow_step(struct json_object *loc, const char *msg)
 }
 
 /* The inline chain of s, innermost first, as one codeFlow. */
-static struct json_object *code_flow(const struct ka_finding *f,
+static struct json_object *code_flow(struct sctx *c, const struct ka_finding *f,
 				     const struct ka_site *s)
 {
 	struct json_object *locs = json_object_new_array();
@@ -141,7 +199,8 @@ static struct json_object *code_flow(const struct ka_finding *f,
 			      f->symbol ? f->symbol : "symbol",
 			      in->function ? in->function : "?");
 
-	json_object_array_add(locs, flow_step(function_location(s->file, s->line,
+	json_object_array_add(locs, flow_step(function_location(c, s->file,
+								s->line,
 								in->function),
 					      msg));
 	free(msg);
@@ -153,7 +212,7 @@ static struct json_object *code_flow(const struct ka_finding *f,
 				fr->function ? fr->function : "?",
 				into ? into : "?");
 		json_object_array_add(
-			locs, flow_step(function_location(fr->call_file,
+			locs, flow_step(function_location(c, fr->call_file,
 							  fr->call_line, into),
 					msg));
 		free(msg);
@@ -167,28 +226,50 @@ static struct json_object *code_flow(const struct ka_finding *f,
 	return cf;
 }
 
-static struct json_object *result_json(const struct ka_finding *f,
+static struct json_object *result_json(struct sctx *c,
+				       const struct ka_finding *f,
 				       int rule_index)
 {
 	struct json_object *r = json_object_new_object();
+	const char *file;
+	unsigned line;
+	char fp[17];
 
 	add(r, "ruleId", ka_json_string(f->check));
 	add(r, "ruleIndex", json_object_new_int(rule_index));
 	add(r, "level", json_object_new_string(level_name(f->severity)));
 	add(r, "message", text_obj(f->message));
-	if (f->file) {
+	ka_emit_primary_location(f, &file, &line);
+	if (file) {
 		struct json_object *locs = json_object_new_array();
-		json_object_array_add(locs, location(f->file, f->line));
+		json_object_array_add(locs, location(c, file, line));
 		add(r, "locations", locs);
 	}
+	/* Identity across runs without lines: results on one line differ. */
+	struct json_object *pf = json_object_new_object();
+	add(pf, SARIF_FINGERPRINT_KEY,
+	    json_object_new_string(ka_finding_fingerprint(f, fp)));
+	add(r, "partialFingerprints", pf);
+	if (f->baseline != KA_BASELINE_NONE)
+		add(r, "baselineState",
+		    json_object_new_string(ka_baseline_state_name(f->baseline)));
+	size_t n_rel = 0, n_flow = 0, left_out = 0;
 	if (f->n_sites) {
 		struct json_object *rel = json_object_new_array();
 		struct json_object *flows = json_object_new_array();
 		for (size_t i = 0; i < f->n_sites; i++) {
-			json_object_array_add(rel, site_location(f, &f->sites[i], i));
-			if (f->sites[i].n_chain)
-				json_object_array_add(flows,
-						      code_flow(f, &f->sites[i]));
+			const struct ka_site *st = &f->sites[i];
+			if (n_rel == SARIF_MAX_LOCATIONS ||
+			    n_flow + 1 + st->n_chain > SARIF_MAX_FLOW_LOCATIONS) {
+				left_out = f->n_sites - i;
+				break;
+			}
+			json_object_array_add(rel, site_location(c, f, st, i));
+			n_rel++;
+			if (st->n_chain) {
+				json_object_array_add(flows, code_flow(c, f, st));
+				n_flow += 1 + st->n_chain;
+			}
 		}
 		add(r, "relatedLocations", rel);
 		if (json_object_array_length(flows))
@@ -211,6 +292,8 @@ static struct json_object *result_json(const struct ka_finding *f,
 		add(props, "count", json_object_new_int64(f->count));
 	if (f->note)
 		add(props, "note", ka_json_string(f->note));
+	if (left_out)
+		add(props, "sitesLeftOut", json_object_new_int64((int64_t)left_out));
 	if (f->n_path) {
 		struct json_object *p = json_object_new_array();
 		for (size_t i = 0; i < f->n_path; i++)
@@ -228,6 +311,20 @@ static struct json_object *rule_json(const char *id)
 	const struct ka_check *c = ka_check_find(id);
 
 	add(rule, "id", ka_json_string(id));
+	/* A friendly name, as SARIF recommends: gpl-only-use -> GplOnlyUse. */
+	char *name = xstrdup(id), *w = name;
+	bool up = true;
+	for (const char *p = id; *p; p++) {
+		if (*p == '-' || *p == '_') {
+			up = true;
+			continue;
+		}
+		*w++ = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+		up = false;
+	}
+	*w = '\0';
+	add(rule, "name", ka_json_string(name));
+	free(name);
 	add(rule, "shortDescription", text_obj(c ? c->summary : id));
 	if (c && c->description)
 		add(rule, "fullDescription", text_obj(c->description));
@@ -240,7 +337,9 @@ static struct json_object *rule_json(const char *id)
 	return rule;
 }
 
-static struct json_object *invocation_json(const struct ka_diags *d)
+static struct json_object *invocation_json(struct sctx *c,
+					   const struct ka_diags *d,
+					   size_t results_left_out)
 {
 	struct json_object *inv = json_object_new_object();
 	struct json_object *notes = json_object_new_array();
@@ -255,9 +354,20 @@ static struct json_object *invocation_json(const struct ka_diags *d)
 		add(n, "message", text_obj(e->message));
 		if (e->file) {
 			struct json_object *locs = json_object_new_array();
-			json_object_array_add(locs, location(e->file, e->line));
+			json_object_array_add(locs, location(c, e->file, e->line));
 			add(n, "locations", locs);
 		}
+		json_object_array_add(notes, n);
+	}
+	if (results_left_out) {
+		struct json_object *n = json_object_new_object();
+		char *m = xasprintf("%zu results left out: GitHub code scanning "
+				    "accepts at most %d per run (errors kept first, "
+				    "then warnings, then notes)",
+				    results_left_out, SARIF_MAX_RESULTS);
+		add(n, "level", json_object_new_string("warning"));
+		add(n, "message", text_obj(m));
+		free(m);
 		json_object_array_add(notes, n);
 	}
 	add(inv, "executionSuccessful", json_object_new_boolean(!fatal));
@@ -265,43 +375,105 @@ static struct json_object *invocation_json(const struct ka_diags *d)
 	return inv;
 }
 
+/* originalUriBaseIds for the base ids the locations used. */
+static struct json_object *uri_bases(const struct sctx *c)
+{
+	struct json_object *bases = json_object_new_object();
+
+	if (c->used_src) {
+		struct json_object *b = json_object_new_object();
+		if (c->o->source_root) {
+			char *dir = xasprintf("%s/", c->o->source_root);
+			char *uri = path_uri(dir);
+			add(b, "uri", json_object_new_string(uri));
+			free(uri);
+			free(dir);
+		}
+		add(b, "description",
+		    text_obj(c->modules
+				     ? "The module's source directory (the repository)"
+				     : "The kernel source tree (the repository)"));
+		add(bases, SARIF_SRCROOT, b);
+	}
+	if (c->used_kernel) {
+		struct json_object *b = json_object_new_object();
+		add(b, "description",
+		    text_obj("The kernel tree whose headers the modules were built with"));
+		add(bases, SARIF_KERNELROOT, b);
+	}
+	return bases;
+}
+
 static int emit_sarif(FILE *out, const struct ka_run *run,
 		      const struct ka_emit_opts *o)
 {
+	static const struct ka_emit_opts none = {0};
+	struct sctx c = {.o = o ? o : &none,
+			 .modules = run->command && !strcmp(run->command, "check")};
 	const struct ka_findings *fs = &run->findings;
 	struct json_object *root = json_object_new_object();
 	struct json_object *rules = json_object_new_array();
 	struct json_object *results = json_object_new_array();
 	struct strvec ids = { 0 };
+	size_t n_results = 0;
 
-	/* Rules in order of first appearance; results refer to them. */
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *id = fs->v[i].check ? fs->v[i].check : "";
-		size_t k = 0;
-		while (k < ids.n && strcmp(ids.v[k], id) != 0)
-			k++;
-		if (k == ids.n) {
-			strvec_push(&ids, id);
-			json_object_array_add(rules, rule_json(id));
+	/* Rules in order of first appearance; results refer to them. Past
+	 * GitHub's limit, errors go first, then warnings, then notes. */
+	for (int sev = KA_SEV_ERROR; sev >= KA_SEV_NOTE; sev--) {
+		for (size_t i = 0; i < fs->n; i++) {
+			if ((int)fs->v[i].severity != sev ||
+			    n_results == SARIF_MAX_RESULTS)
+				continue;
+			const char *id = fs->v[i].check ? fs->v[i].check : "";
+			size_t k = 0;
+			while (k < ids.n && strcmp(ids.v[k], id) != 0)
+				k++;
+			if (k == ids.n) {
+				strvec_push(&ids, id);
+				json_object_array_add(rules, rule_json(id));
+			}
+			json_object_array_add(results,
+					      result_json(&c, &fs->v[i], (int)k));
+			n_results++;
 		}
-		json_object_array_add(results, result_json(&fs->v[i], (int)k));
 	}
 	strvec_free(&ids);
 
 	struct json_object *driver = json_object_new_object();
 	add(driver, "name", json_object_new_string("ksymaudit"));
 	add(driver, "version", json_object_new_string(PACKAGE_VERSION));
+	add(driver, "semanticVersion", json_object_new_string(PACKAGE_VERSION));
 	add(driver, "rules", rules);
 	struct json_object *tool = json_object_new_object();
 	add(tool, "driver", driver);
 
 	struct json_object *invs = json_object_new_array();
-	json_object_array_add(invs, invocation_json(&run->diags));
+	json_object_array_add(invs, invocation_json(&c, &run->diags,
+						    fs->n - n_results));
 
 	struct json_object *r = json_object_new_object();
 	add(r, "tool", tool);
 	add(r, "invocations", invs);
+	struct json_object *bases = uri_bases(&c);
+	if (json_object_object_length(bases))
+		add(r, "originalUriBaseIds", bases);
+	else
+		json_object_put(bases);
 	add(r, "results", results);
+	if (c.o->baseline) {
+		/* Findings of the baseline that are gone are counted here, not
+		 * emitted as "absent" results: code scanning would show them
+		 * as alerts, and it closes alerts missing from an upload. */
+		const struct ka_baseline *b = c.o->baseline;
+		struct json_object *props = json_object_new_object();
+		struct json_object *bo = json_object_new_object();
+		add(bo, "path", ka_json_string(b->path));
+		add(bo, "new", json_object_new_int64((int64_t)b->n_new));
+		add(bo, "unchanged", json_object_new_int64((int64_t)b->n_unchanged));
+		add(bo, "absent", json_object_new_int64((int64_t)b->n_absent));
+		add(props, "baseline", bo);
+		add(r, "properties", props);
+	}
 	struct json_object *runs = json_object_new_array();
 	json_object_array_add(runs, r);
 
@@ -311,4 +483,4 @@ static int emit_sarif(FILE *out, const struct ka_run *run,
 	return ka_json_write(out, root, o && o->pretty);
 }
 
-const struct ka_emitter ka_emit_sarif = { "sarif", emit_sarif };
+const struct ka_emitter ka_emit_sarif = { .name = "sarif", .emit = emit_sarif };

@@ -182,4 +182,4 @@ static int emit(FILE *out, const struct ka_run *run,
 	return 0;
 }
 
-const struct ka_emitter ka_emit_text = {"text", emit};
+const struct ka_emitter ka_emit_text = { .name = "text", .emit = emit };

@@ -51,7 +51,7 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 			free(p);
 	}
 	if (!cli->kernel && !cli->symvers.n && !cli->vmlinux) {
-		ka_diag_add(&run->diags, true, run->command, 0,
+		ka_diag_add(&run->diags, true, NULL, 0,
 			    "no kernel given: use --release, --kernel, or "
 			    "--vmlinux with --modules and --symvers");
 		return -EINVAL;
@@ -60,7 +60,7 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 		return -ENOENT;
 	o->vmlinux = cli->vmlinux ? cli->vmlinux : run->kernel_image;
 	if (!o->vmlinux)
-		ka_diag_add(&run->diags, false, run->command, 0,
+		ka_diag_add(&run->diags, false, NULL, 0,
 			    "no kernel image: only modules are walked");
 	if (cli->kernel && !cli->module_dirs.n)
 		strvec_push(&cli->module_dirs, cli->kernel);

@@ -1,20 +1,24 @@
 /*
  * Attaching sites (function, line, inline chain) to the gpl-only-use and
- * gpl-only-import findings of a check run.
+ * gpl-only-import findings of a check run: one module per thread, each
+ * module's references attributed in one batch by the DWARF layer.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ksymaudit/dwarf.h"
 #include "ksymaudit/refs.h"
 #include "ksymaudit/sites.h"
-
 
 /* Findings of one module to explain: symbol -> finding index + 1. */
 struct modwork {
 	struct ka_run *run;
 	const struct ka_module *m;
 	struct hashmap want;
+	struct ka_diags diags; /* merged into run->diags in module order */
+	int err;
 };
 
 static bool finding_of(const struct ka_finding *f, const struct ka_module *m)
@@ -68,9 +72,28 @@ static int cmp_site(const void *pa, const void *pb)
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
+/* Moves what the DWARF layer found into the finding's site. */
+static void take_site(struct ka_site *s, struct ka_gsite *gs)
+{
+	struct ka_site *g = &gs->site;
+	if (g->function) {
+		free(s->function);
+		s->function = g->function;
+		g->function = NULL;
+	}
+	s->file = g->file;
+	g->file = NULL;
+	s->line = g->line;
+	s->chain = g->chain;
+	s->n_chain = g->n_chain;
+	g->chain = NULL;
+	g->n_chain = 0;
+	s->has_debuginfo = g->has_debuginfo;
+}
+
 static void add_site(struct modwork *w, struct ka_elf *e,
-		     const struct ka_symindex *ix, struct ka_dbg *dbg,
-		     const struct ka_ref *r)
+		     const struct ka_symindex *ix, bool dwarf,
+		     const struct ka_ref *r, struct ka_gsite *gs)
 {
 	size_t idx = (size_t)(uintptr_t)hashmap_get(&w->want, r->symbol) - 1;
 	struct ka_finding *f = &w->run->findings.v[idx];
@@ -85,9 +108,9 @@ static void add_site(struct modwork *w, struct ka_elf *e,
 	s->offset = r->offset;
 	if (c)
 		s->function = xstrdup(c->name);
-	if (dbg && r->kind != KA_REF_DATA)
-		ka_dbg_attribute(dbg, r->scn, r->offset, s);
-	else if (dbg)
+	if (gs)
+		take_site(s, gs);
+	else if (dwarf)
 		s->has_debuginfo = true; /* a data object has no inline chain */
 }
 
@@ -108,68 +131,182 @@ static void finish_finding(struct ka_finding *f, const char *nodebug)
 		f->note = xstrdup(nodebug);
 }
 
-static int explain_module(struct ka_run *run, const struct ka_module *m)
+/* Indexes of a module's findings to attribute, in findings order. */
+struct idxvec {
+	size_t *v;
+	size_t n, cap;
+};
+
+/*
+ * The findings of m to attribute (serially, in module order, so that a
+ * finding goes to one module whatever the thread count). by_name: module
+ * name -> struct idxvec of the findings that name it.
+ */
+static void claim_findings(struct modwork *w, const struct hashmap *by_name,
+			   bool *claimed)
 {
-	struct modwork w = { .run = run, .m = m };
+	struct ka_run *run = w->run;
+	const struct idxvec *iv = hashmap_get(by_name, w->m->name);
+	for (size_t k = 0; iv && k < iv->n; k++) {
+		size_t i = iv->v[k];
+		struct ka_finding *f = &run->findings.v[i];
+		if (!claimed[i] && finding_of(f, w->m) && !f->n_sites &&
+		    !hashmap_get(&w->want, f->symbol)) {
+			hashmap_put(&w->want, f->symbol,
+				    (void *)(uintptr_t)(i + 1));
+			claimed[i] = true;
+		}
+	}
+}
+
+/* Runs on any thread: touches only w's findings and w->diags. */
+static int explain_module(struct modwork *w)
+{
+	struct ka_run *run = w->run;
+	const struct ka_module *m = w->m;
 	struct ka_elf e;
 	struct ka_refs refs = { 0 };
 	struct ka_symindex ix = { 0 };
-	struct ka_dbg *dbg = NULL;
+	struct ka_dwarf *dw = NULL;
+	struct ka_gsite *sites = NULL;
+	size_t *site_of = NULL, n_sites = 0;
 	char *why = NULL, *nodebug = NULL;
 	int err;
 
-	for (size_t i = 0; i < run->findings.n; i++) {
-		struct ka_finding *f = &run->findings.v[i];
-		if (f->attribute && finding_of(f, m) && !f->n_sites &&
-		    !hashmap_get(&w.want, f->symbol))
-			hashmap_put(&w.want, f->symbol,
-				    (void *)(uintptr_t)(i + 1));
-	}
-	if (!w.want.n)
+	if (!w->want.n)
 		return 0;
-
 	err = ka_elf_open(m->path, &e, &why);
 	if (err < 0) {
-		ka_diag_add(&run->diags, false, m->path, 0, "%s", why);
+		ka_diag_add(&w->diags, false, m->path, 0, "%s", why);
 		free(why);
-		hashmap_free(&w.want);
 		return err;
 	}
-	err = ka_refs_collect(&e, want_symbol, &w, &refs, &run->diags);
+	err = ka_refs_collect(&e, want_symbol, w, &refs, &w->diags);
 	if (err > 0 && ka_symindex_build(&e, &ix) < 0)
-		ka_diag_add(&run->diags, false, m->path, 0,
+		ka_diag_add(&w->diags, false, m->path, 0,
 			    "cannot read the symbol table: %s", elf_errmsg(-1));
 	if (err > 0) {
 		struct ka_dbg_opts o = {
-			.debuginfo_dir = run->debuginfo_dir,
+			.debug_dir = run->debuginfo_dir,
 			.debuginfod = run->debuginfod,
 		};
-		dbg = ka_dbg_open(&e, &o, &why);
-		if (!dbg)
+		dw = ka_dwarf_open(&e, &o, &why);
+		if (!dw)
 			nodebug = why;
 	}
+	/* Code references, attributed in one batch. */
+	site_of = xcalloc(refs.n + 1, sizeof(*site_of));
+	if (dw) {
+		sites = xcalloc(refs.n + 1, sizeof(*sites));
+		for (size_t i = 0; i < refs.n; i++) {
+			if (refs.v[i].kind == KA_REF_DATA)
+				continue;
+			sites[n_sites] = (struct ka_gsite){
+				.scn = refs.v[i].scn,
+				.offset = refs.v[i].offset,
+				.cookie = i };
+			site_of[i] = ++n_sites;
+		}
+		ka_dwarf_attribute(dw, sites, n_sites);
+	}
 	for (size_t i = 0; i < refs.n; i++)
-		add_site(&w, &e, &ix, dbg, &refs.v[i]);
-	hashmap_foreach(&w.want, slot)
+		add_site(w, &e, &ix, dw != NULL, &refs.v[i],
+			 site_of[i] ? &sites[site_of[i] - 1] : NULL);
+	hashmap_foreach(&w->want, slot)
 		finish_finding(&run->findings.v[(uintptr_t)slot->value - 1],
 			       nodebug);
 
+	ka_gsites_free(sites, n_sites);
+	free(site_of);
 	free(nodebug);
-	ka_dbg_close(dbg);
+	ka_dwarf_close(dw);
 	ka_symindex_free(&ix);
 	ka_refs_free(&refs);
 	ka_elf_close(&e);
-	hashmap_free(&w.want);
 	return err < 0 ? err : 0;
 }
 
-int ka_sites_attribute(struct ka_run *run)
+struct pool {
+	struct modwork *w;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
 {
-	int ret = 0;
-	for (size_t i = 0; i < run->n_modules; i++) {
-		int err = explain_module(run, run->modules[i]);
-		if (err < 0 && !ret)
-			ret = err;
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next < p->n ? p->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&p->lock);
+		if (i == SIZE_MAX)
+			return NULL;
+		p->w[i].err = explain_module(&p->w[i]);
 	}
+}
+
+int ka_sites_attribute(struct ka_run *run, unsigned threads)
+{
+	struct pool p = { .n = run->n_modules };
+	bool *claimed = xcalloc(run->findings.n + 1, sizeof(*claimed));
+	int ret = 0;
+
+	struct hashmap by_name = { 0 };
+	for (size_t i = 0; i < run->findings.n; i++) {
+		const struct ka_finding *f = &run->findings.v[i];
+		if (!f->attribute || !f->module || !f->symbol)
+			continue;
+		struct idxvec *iv = hashmap_get(&by_name, f->module);
+		if (!iv) {
+			iv = xcalloc(1, sizeof(*iv));
+			hashmap_put(&by_name, f->module, iv);
+		}
+		ARRAY_GROW(iv->v, iv->n, iv->cap);
+		iv->v[iv->n++] = i;
+	}
+	p.w = xcalloc(p.n + 1, sizeof(*p.w));
+	for (size_t i = 0; i < p.n; i++) {
+		p.w[i] = (struct modwork){ .run = run, .m = run->modules[i] };
+		claim_findings(&p.w[i], &by_name, claimed);
+	}
+	hashmap_foreach(&by_name, slot) {
+		struct idxvec *iv = slot->value;
+		free(iv->v);
+		free(iv);
+	}
+	hashmap_free(&by_name);
+	free(claimed);
+
+	if (!threads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	if (threads > p.n)
+		threads = p.n ? (unsigned)p.n : 1;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_t *t = xcalloc(threads, sizeof(*t));
+	unsigned started = 0;
+	for (unsigned i = 1; i < threads; i++)
+		if (pthread_create(&t[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	pthread_mutex_destroy(&p.lock);
+
+	for (size_t i = 0; i < p.n; i++) {
+		struct modwork *w = &p.w[i];
+		for (size_t k = 0; k < w->diags.n; k++) {
+			struct ka_diag *d = &w->diags.v[k];
+			ka_diag_add(&run->diags, d->fatal, d->file, d->line,
+				    "%s", d->message);
+		}
+		ka_diags_free(&w->diags);
+		hashmap_free(&w->want);
+		if (w->err < 0 && !ret)
+			ret = w->err;
+	}
+	free(p.w);
 	return ret;
 }

@@ -341,9 +341,8 @@ static void process(struct shared *sh, const struct job *j)
 			   &c.diags) < 0)
 		goto close;
 
-	char *dbg = ka_debug_file_for(j->path, sh->o->debug_root);
-	struct ka_dwarf *dw = ka_dwarf_open(&e, dbg);
-	free(dbg);
+	struct ka_dbg_opts dop = { .debug_dir = sh->o->debug_root };
+	struct ka_dwarf *dw = ka_dwarf_open(&e, &dop, NULL);
 	c.g.dw = dw;
 	if (sh->o->explain)
 		for (uint32_t i = 0; i < c.g.n_nodes; i++)
@@ -363,7 +362,7 @@ static void process(struct shared *sh, const struct job *j)
 		    wanted_target(&c, &c.g.edges[i]))
 			want_site(&c, i, &cap);
 
-	if (c.n_sites && ka_inlines_attribute(dw, c.sites, c.n_sites) < 0)
+	if (c.n_sites && ka_dwarf_attribute(dw, c.sites, c.n_sites) < 0)
 		ka_diag_add(&c.diags, false, j->path, 0,
 			    "no debug info: header inlines not attributed");
 

@@ -127,7 +127,7 @@ void ka_diag_add(struct ka_diags *d, bool fatal, const char *file,
 
 	ARRAY_GROW(d->v, d->n, d->cap);
 	e = &d->v[d->n++];
-	e->file = xstrdup(file ? file : "");
+	e->file = file && *file ? xstrdup(file) : NULL;
 	e->line = line;
 	e->fatal = fatal;
 	va_start(ap, fmt);

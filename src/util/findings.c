@@ -27,6 +27,19 @@ bool ka_severity_parse(const char *s, enum ka_severity *out)
 	return false;
 }
 
+const char *ka_baseline_state_name(enum ka_baseline_state s)
+{
+	switch (s) {
+	case KA_BASELINE_NEW:
+		return "new";
+	case KA_BASELINE_UNCHANGED:
+		return "unchanged";
+	case KA_BASELINE_NONE:
+		break;
+	}
+	return NULL;
+}
+
 static const char *const kind_names[] = {
 	[KA_REF_CALL] = "call",
 	[KA_REF_CODE] = "code",

@@ -2,7 +2,8 @@
 # Builds the explain fixtures from src/ into OUTDIR: a proprietary module
 # object in several debug-info shapes (in the file, DWARF 4, compressed,
 # stripped with a .gnu_debuglink / build-id / --debuginfo dir / Debian
-# /usr/lib/debug/lib/modules layout / xz), a GPL module, and an i686 object.
+# /usr/lib/debug/lib/modules layout / xz, headers through a ".." path), a GPL
+# module, and an i686 object.
 # Usage: build-fixtures.sh SRCDIR OUTDIR STAMP
 set -eu
 LC_ALL=C
@@ -31,6 +32,13 @@ objcopy --compress-debug-sections=zlib-gabi foo.o foo-zdebug.o
 ld -r --build-id=sha1 foo.o -o foo.ko
 bid=$(readelf -n foo.ko | sed -n 's/.*Build ID: *//p')
 [ -n "$bid" ] || { echo "build-fixtures: no build-id in foo.ko" >&2; exit 1; }
+
+# Headers found through a ".." path (-Isub/../include): the line table names
+# sub/../include/linux/kalite.h, reports must say include/linux/kalite.h.
+mkdir -p sub dotdot
+$cc -Isub/../include $CFLAGS -c foo.c -o dotdot/foo.o
+ld -r --build-id=sha1 dotdot/foo.o -o dotdot/foo.ko
+rm dotdot/foo.o
 
 # .gnu_debuglink next to the stripped file.
 mkdir -p debuglink

@@ -408,5 +408,11 @@ int main(void)
 	srunner_free(sr);
 	if (failed)
 		return EXIT_FAILURE;
+	if (skipped && getenv("KSYMAUDIT_REQUIRE_REAL") &&
+	    strcmp(getenv("KSYMAUDIT_REQUIRE_REAL"), "1") == 0) {
+		fprintf(stderr, "FAIL: fixture targets missing and "
+				"KSYMAUDIT_REQUIRE_REAL=1\n");
+		return EXIT_FAILURE;
+	}
 	return skipped ? 77 : EXIT_SUCCESS;
 }

@@ -68,7 +68,7 @@ static void run_explain(struct ka_run *run, const struct setup *s)
 	run->debuginfo_dir = dbg;
 	ka_check_gpl_only_use.run_module(run, run->modules[0]);
 	ka_check_gpl_only_import.run_module(run, run->modules[0]);
-	ck_assert_int_eq(ka_sites_attribute(run), 0);
+	ck_assert_int_eq(ka_sites_attribute(run, 1), 0);
 	run->debuginfo_dir = NULL;
 	free(dbg);
 	free(symvers);
@@ -292,22 +292,83 @@ END_TEST
 
 START_TEST(test_explain_paths)
 {
-	char *p = ka_explain_path("/tmp/b/./foo.c", "/tmp/b", NULL);
+	char *p = ka_dwarf_path("/tmp/b/./foo.c", "/tmp/b", NULL);
 	ck_assert_str_eq(p, "foo.c");
 	free(p);
-	p = ka_explain_path("./include/linux/rcupdate.h", "/usr/src/k", NULL);
+	p = ka_dwarf_path("./include/linux/rcupdate.h", "/usr/src/k", NULL);
 	ck_assert_str_eq(p, "include/linux/rcupdate.h");
 	free(p);
-	p = ka_explain_path("/usr/src/k/./include/linux/mm.h", "/usr/src/k/",
+	p = ka_dwarf_path("/usr/src/k/./include/linux/mm.h", "/usr/src/k/",
 			    "/tmp/m");
 	ck_assert_str_eq(p, "include/linux/mm.h");
 	free(p);
-	p = ka_explain_path("/tmp/m/foo.c", "/usr/src/k", "/tmp/m");
+	p = ka_dwarf_path("/tmp/m/foo.c", "/usr/src/k", "/tmp/m");
 	ck_assert_str_eq(p, "foo.c");
 	free(p);
-	p = ka_explain_path("/usr/include/stdio.h", "/tmp/b", "/tmp/m");
+	p = ka_dwarf_path("/usr/include/stdio.h", "/tmp/b", "/tmp/m");
 	ck_assert_str_eq(p, "/usr/include/stdio.h");
 	free(p);
+}
+END_TEST
+
+/* No ".." survives (Debian 6.1's kvm.ko names virt/kvm this way). */
+START_TEST(test_explain_paths_dotdot)
+{
+	static const char *const cases[][3] = {
+		{ "arch/x86/kvm/../../../virt/kvm/kvm_main.c",
+		  "debian/build/build_amd64_none_cloud-amd64",
+		  "virt/kvm/kvm_main.c" },
+		{ "include/trace/../../arch/x86/kvm/trace.h", NULL,
+		  "arch/x86/kvm/trace.h" },
+		{ "./arch/x86/kvm/vmx/../cpuid.h", NULL, "arch/x86/kvm/cpuid.h" },
+		{ "/tmp/b/sub/../include/linux/kalite.h", "/tmp/b",
+		  "include/linux/kalite.h" },
+		{ "../include/x.h", "/tmp/b/obj", "/tmp/b/include/x.h" },
+		{ "/tmp/b/../../../c.h", NULL, "/c.h" },
+		{ "a/b/../../..//x/./y.h", NULL, "../x/y.h" },
+		/* Debian builds in SRC/debian/build/build_ARCH: SRC is the root. */
+		{ "/build/r/linux-6.1/arch/x86/crypto/cast5-avx-x86_64-asm_64.S",
+		  "/build/r/linux-6.1/debian/build/build_amd64_none_cloud-amd64",
+		  "arch/x86/crypto/cast5-avx-x86_64-asm_64.S" },
+		{ "/build/r/linux-6.1/debian/build/build_amd64/../../../fs/x.c",
+		  "/build/r/linux-6.1/debian/build/build_amd64", "fs/x.c" },
+	};
+	for (size_t i = 0; i < KA_ARRAY_SIZE(cases); i++) {
+		char *p = ka_dwarf_path(cases[i][0], cases[i][1], "/tmp/m");
+		ck_assert_msg(strcmp(p, cases[i][2]) == 0, "%s -> %s, not %s",
+			      cases[i][0], p, cases[i][2]);
+		free(p);
+	}
+}
+END_TEST
+
+/* check and tree share one attribution: the batch gives check's sites. */
+START_TEST(test_explain_batch_api)
+{
+	char *path = fxpath("foo.ko");
+	struct ka_elf e;
+	char *why = NULL;
+	ck_assert_int_eq(ka_elf_open(path, &e, &why), 0);
+	struct ka_dwarf *d = ka_dwarf_open(&e, &(struct ka_dbg_opts){ 0 }, &why);
+	ck_assert_msg(d, "%s", why ? why : "?");
+	ck_assert_str_eq(ka_dwarf_file(d), path);
+	Elf_Scn *text = ka_elf_section(&e, ".text");
+	ck_assert_ptr_nonnull(text);
+	struct ka_gsite *s = xcalloc(2, sizeof(*s));
+	s[0].scn = elf_ndxscn(text);
+	s[0].offset = 0; /* foo_first */
+	s[1].scn = 9999; /* no such section: stays unattributed */
+	ck_assert_int_eq(ka_dwarf_attribute(d, s, 2), 0);
+	ck_assert_str_eq(s[0].site.function, "foo_first");
+	ck_assert_str_eq(s[0].site.file, "foo.c");
+	ck_assert(s[0].site.has_debuginfo);
+	ck_assert_ptr_null(s[1].site.function);
+	ck_assert(!s[1].site.has_debuginfo);
+	ka_gsites_free(s, 2);
+	ka_dwarf_close(d);
+	ck_assert_int_eq(ka_dwarf_attribute(NULL, s, 0), 0);
+	ka_elf_close(&e);
+	free(path);
 }
 END_TEST
 
@@ -331,6 +392,8 @@ static Suite *explain_suite(void)
 	tcase_add_test(tc, test_explain_gpl_module_quiet);
 	tcase_add_test(tc, test_explain_license_override);
 	tcase_add_test(tc, test_explain_paths);
+	tcase_add_test(tc, test_explain_paths_dotdot);
+	tcase_add_test(tc, test_explain_batch_api);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,37 @@
+/* Internal to src/dwarf/: the DWARF handle of one file. */
+#pragma once
+
+#include <elfutils/libdwfl.h>
+#include <sys/types.h>
+
+#include "ksymaudit/dwarf.h"
+
+struct cu_index; /* calls.c: CU ranges and functions, built when needed */
+
+struct ka_dwarf {
+	struct ka_dbg_opts opts;
+	Dwfl_Callbacks cb;
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	Dwarf *dw;
+	size_t nscn;
+	uint64_t *scn_addr; /* per section of the file: DWARF address, or ~0 */
+	char *path;         /* as given */
+	char *real_path;
+	char *module_dir;   /* directory of real_path, for ka_dwarf_path */
+	char *debug_file;   /* where the DWARF came from */
+	dev_t main_dev;
+	ino_t main_ino;
+	unsigned char *build_id;
+	size_t build_id_len;
+	struct cu_index *cus;
+};
+
+/* The find_debuginfo callback of libdwfl (finder.c); userdata is the
+ * struct ka_dwarf. */
+int ka_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
+			    const char *modname, GElf_Addr base,
+			    const char *file_name, const char *debuglink_file,
+			    GElf_Word debuglink_crc, char **debuginfo_file_name);
+
+void ka_dwarf_cu_index_free(struct cu_index *ix);
