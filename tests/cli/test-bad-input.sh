@@ -144,6 +144,8 @@ expect_unread() {
 expect_unread "$tmp/fifo.waivers" "is a FIFO" tree --vmlinux "$d/vmlinux" -w "$tmp/fifo.waivers"
 expect_unread "$tmp/waivers.d" "is a directory" tree --vmlinux "$d/vmlinux" -w "$tmp/waivers.d"
 expect_unread "$tmp/rules/licenses" "is a directory" check --vmlinux "$d/vmlinux" -r "$tmp/rules" "$good"
+mkfifo "$tmp/fifo.json"
+expect_unread "$tmp/fifo.json" "baseline: is a FIFO" check --vmlinux "$d/vmlinux" --baseline "$tmp/fifo.json" "$good"
 rmdir "$tmp/rules/licenses"
 : >"$tmp/rules/licenses"
 status=0

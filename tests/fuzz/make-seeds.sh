@@ -1,12 +1,12 @@
 #!/bin/sh
 # Seed corpora for the fuzz targets, made from the test fixtures (built at
 # test time, never committed) and the shipped rules.
-# Usage: make-seeds.sh FIXTURES EXPLAIN_WORK SOURCE_ROOT OUTDIR STAMP
+# Usage: make-seeds.sh FIXTURES EXPLAIN_WORK SOURCE_ROOT OUTDIR STAMP KSYMAUDIT
 set -eu
-fx=$1 ex=$2 root=$3 out=$4 stamp=$5
+fx=$1 ex=$2 root=$3 out=$4 stamp=$5 ksymaudit=$6
 rm -rf "$out"
 mkdir -p "$out"
-for t in elf exports modinfo imports dwarf symvers rules waivers; do
+for t in elf exports modinfo imports dwarf symvers rules waivers baseline; do
 	mkdir -p "$out/$t"
 done
 n=0
@@ -53,4 +53,15 @@ for f in "$root"/rules/waivers*; do
 	add waivers "$f"
 done
 printf 'inline-exposure apic_read where=arch/* reason="reviewed"\nbad line\n' >"$out/waivers/small"
+# Baselines: JSON reports of the fixture modules, written by this build.
+if [ -x "$ksymaudit" ]; then
+	d=$fx/x86_64-prel32
+	for m in mod-proprietary mod-gpl mod-user; do
+		"$ksymaudit" check -j --vmlinux "$d/vmlinux" "$d/$m.ko" \
+			>"$out/baseline/$m.json" 2>/dev/null || true
+	done
+	"$ksymaudit" check -p --vmlinux "$d/vmlinux" "$d/mod-proprietary.ko" \
+		"$fx/bad/garbage.ko" >"$out/baseline/pretty.json" 2>/dev/null || true
+fi
+printf '{"schema_version":1,"command":"check","findings":[]}\n' >"$out/baseline/small.json"
 date -u +%s >"$stamp"
