@@ -5,14 +5,15 @@
 #       cross compilers for the fixtures, and the debug build of the kernel
 #       that linux-headers-amd64 names (cloud flavour, the smallest: vmlinux
 #       with DWARF and relocations and ~1100 modules under /usr/lib/debug)
-#       with its headers (Module.symvers, modpost); the SARIF and CI
+#       with its headers (Module.symvers, modpost); and the SARIF and CI
 #       checkers: python3-jsonschema and python3-yaml, and the SARIF SDK's
 #       validator (npm's @microsoft/sarif-multitool-linux, pinned) in
-#       /opt/sarif-multitool, which tests/sarif runs; and Debian's kernel
-#       image and headers packages for s390x, arm64 and i386, downloaded and
-#       unpacked (never installed) by tools/fetch-debian-kernel.sh under
-#       $KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data), ≈450 MB, for
-#       tests/real/other-arch.sh.
+#       /opt/sarif-multitool, which tests/sarif runs; and, through
+#       tools/test-data.sh, Debian 13's 6.12 debug kernel and Debian 12's
+#       s390x/arm64/i386 kernels (downloaded and unpacked, never installed),
+#       a small kernel built from linux-source-6.1 with and without
+#       tools/test-kernel.patch, and OpenAFS built against the 6.1 headers,
+#       cached under $KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 test_data=false
@@ -27,7 +28,8 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
 	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
-		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm)
+		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm jq
+		linux-source-6.1 flex bison libssl-dev dwarves perl)
 fi
 apt-get update
 apt-get install -y --no-install-recommends "${pkgs[@]}"
@@ -38,12 +40,6 @@ if $test_data; then
 	[ -n "$abi" ] || { echo "$0: cannot tell the kernel ABI of linux-headers-amd64" >&2; exit 1; }
 	apt-get install -y --no-install-recommends \
 		"linux-headers-$abi-cloud-amd64" "linux-image-$abi-cloud-amd64-dbg"
-	# Real modules of other architectures, this release's kernel.
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-	for spec in "s390x s390x" "arm64 arm64" "i386 686"; do
-		# shellcheck disable=SC2086
-		bash "$(dirname "$0")/fetch-debian-kernel.sh" "$codename" $spec >/dev/null
-	done
 fi
 
 if $test_data; then
@@ -56,4 +52,9 @@ if $test_data; then
 	chmod +x "$mt/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 	DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
 		"$mt/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" --version
+fi
+
+if $test_data; then
+	# Real kernels and modules beyond the installed ones (tools/README.md).
+	bash "$(dirname "$0")/test-data.sh"
 fi

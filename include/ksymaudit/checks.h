@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "ksymaudit/diff.h"
 #include "ksymaudit/graph.h"
 #include "ksymaudit/run.h"
 
@@ -14,6 +15,7 @@ enum ka_check_scope {
 	KA_SCOPE_KERNEL,  /* tree: once per run, from the tree pass's facts */
 	KA_SCOPE_EXPLAIN, /* explain: notes about one symbol */
 	KA_SCOPE_RUN,     /* any command (waiver-unused) */
+	KA_SCOPE_DIFF,    /* diff: once per run, from both kernel sides */
 };
 
 struct ka_check {
@@ -28,6 +30,9 @@ struct ka_check {
 	/* KA_SCOPE_KERNEL: called once after the tree pass (res may be NULL
 	 * when no file was walked). */
 	void (*run_kernel)(struct ka_run *run, const struct ka_tree_result *res);
+	/* diff: called once with both sides (tree checks report what
+	 * appeared, disappeared or changed between them). */
+	void (*run_diff)(struct ka_run *run, const struct ka_diff *d);
 };
 
 extern const struct ka_check ka_check_gpl_only_use;
@@ -43,6 +48,9 @@ extern const struct ka_check ka_check_export_wrapper;
 extern const struct ka_check ka_check_explain_export;
 extern const struct ka_check ka_check_explain_inline;
 extern const struct ka_check ka_check_waiver_unused;
+extern const struct ka_check ka_check_export_license;
+extern const struct ka_check ka_check_export_door;
+extern const struct ka_check ka_check_module_breaks;
 
 /* Every check, NULL-terminated, in the order they run. */
 extern const struct ka_check *const ka_checks[];
@@ -51,6 +59,19 @@ const struct ka_check *ka_check_find(const char *id);
 /* Runs the checks of a scope (module: for every module of the run). */
 void ka_checks_run_modules(struct ka_run *run);
 void ka_checks_run_kernel(struct ka_run *run, const struct ka_tree_result *res);
+void ka_checks_run_diff(struct ka_run *run, const struct ka_diff *d);
+
+/*
+ * diff, for a check that tree runs: its findings of NEW that OLD does not
+ * have (change new), of OLD that NEW does not have (gone, as notes), and
+ * those whose identity (ka_finding_fingerprint) is kept but whose message
+ * changed, or whose module and symbol are kept but path changed (changed).
+ */
+/* "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL in namespace NS"; NULL for NULL. */
+char *ka_export_describe(const struct ka_export *e);
+
+void ka_diff_tree_changes(struct ka_run *run, const struct ka_diff *d,
+			  const char *check);
 
 /* The license a module is audited with: --license, else its own. */
 bool ka_module_is_gpl_compatible(const struct ka_run *run,

@@ -19,6 +19,7 @@ struct ka_command {
 extern const struct ka_command ka_cmd_check;
 extern const struct ka_command ka_cmd_tree;
 extern const struct ka_command ka_cmd_explain;
+extern const struct ka_command ka_cmd_diff;
 extern const struct ka_command ka_cmd_checks;
 
 /* Exit statuses (documented in ksymaudit(1)). */

@@ -10,6 +10,7 @@
 
 #include "ksymaudit/elffile.h"
 #include "ksymaudit/findings.h"
+#include "ksymaudit/hashmap.h"
 
 /* Where to look for separate debug files. */
 struct ka_dbg_opts {
@@ -101,3 +102,67 @@ struct ka_dwarf_call {
 size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
 			     uint64_t offset, uint64_t size,
 			     struct ka_dwarf_call **out);
+
+/* ---- Instances of header inlines (src/dwarf/inline-stats.c) ---- */
+
+/*
+ * The key of a header inline in ka_inline_counts: "function\tbase:line"
+ * with the basename of its declaring file (owned).
+ */
+char *ka_inline_key(const char *function, const char *decl_file,
+		    unsigned decl_line);
+/* A count in such a map: the value, which owns its key. */
+struct ka_inline_count {
+	unsigned n;
+	char key[];
+};
+/* Adds n to key's count in m (the key is copied). */
+void ka_inline_count_add(struct hashmap *m, const char *key, unsigned n);
+void ka_inline_counts_free(struct hashmap *m);
+/*
+ * Adds to out (key from ka_inline_key; value: struct ka_inline_count) the
+ * number of inlined instances with code, and out-of-line
+ * copies, of every inline function declared in a header, over every CU of
+ * d. Returns 0, or -1 without debug info.
+ */
+int ka_inline_counts(struct ka_dwarf *d, struct hashmap *out);
+/*
+ * True when a formal parameter of the inlined instance at DIE offset
+ * die_off has a location naming an address in [lo, hi) (DW_OP_addr): the
+ * caller passed that object or function in. With call (the reference is
+ * a call), also when a function-pointer parameter has no location: the
+ * compiler turned the callback into that direct call.
+ */
+bool ka_inline_param_names(struct ka_dwarf *d, uint64_t die_off,
+			   uint64_t lo, uint64_t hi, bool call);
+
+/* ---- Inline functions a file uses (src/dwarf/inline-uses.c) ---- */
+
+/* One inlined function of a file and where its instances are. */
+struct ka_inline_instance {
+	char *caller;    /* the out-of-line function it is inlined into */
+	char *outer;     /* the outermost inline function around it, NULL
+			    when it is inlined into caller directly */
+	char *call_file; /* where the outermost frame is inlined */
+	unsigned call_line;
+};
+struct ka_inline_used {
+	char *function;
+	char *decl_file;
+	unsigned decl_line;
+	struct ka_inline_instance *inst;
+	size_t n_inst, cap_inst;
+};
+struct ka_module_inlines {
+	bool have_dwarf;
+	struct ka_inline_used *v;
+	size_t n, cap;
+};
+
+/*
+ * Every function inlined in d (DW_TAG_inlined_subroutine), grouped by name
+ * and declaration file, sorted by name; paths tidied as in chains.
+ * Returns 0, or -ENOENT without debug info.
+ */
+int ka_dwarf_inline_uses(struct ka_dwarf *d, struct ka_module_inlines *out);
+void ka_module_inlines_free(struct ka_module_inlines *mi);

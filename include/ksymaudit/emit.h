@@ -53,4 +53,4 @@ void ka_emit_primary_location(const struct ka_finding *f, const char **file,
 			      unsigned *line);
 
 /* JSON schema version of --format json; bump on incompatible changes. */
-#define KA_JSON_SCHEMA_VERSION 1
+#define KA_JSON_SCHEMA_VERSION 2

@@ -28,6 +28,16 @@ enum ka_ref_kind {
 };
 const char *ka_ref_kind_name(enum ka_ref_kind k);
 
+/* diff: how a finding relates OLD to NEW (KA_CHANGE_NONE outside diff). */
+enum ka_change {
+	KA_CHANGE_NONE,
+	KA_CHANGE_NEW,     /* in NEW only */
+	KA_CHANGE_GONE,    /* in OLD only */
+	KA_CHANGE_CHANGED, /* in both, different */
+};
+/* "new", "gone", "changed"; NULL for KA_CHANGE_NONE. */
+const char *ka_change_name(enum ka_change c);
+
 /* One inlined function, innermost first in a chain. */
 struct ka_inline_frame {
 	char *function;
@@ -64,6 +74,22 @@ enum ka_baseline_state {
 };
 const char *ka_baseline_state_name(enum ka_baseline_state s);
 
+/* A GPL-only symbol a header inline references (inline-exposure). */
+struct ka_finding_symbol {
+	char *symbol;
+	unsigned instances;        /* instances of the inline carrying it */
+	unsigned inline_instances; /* all instances of the inline */
+	char **via;                /* inner inlines on the way */
+	size_t n_via;
+};
+
+/* A GPL-only export a wrapper reaches, with its own shortest path. */
+struct ka_finding_target {
+	char *symbol;
+	struct ka_path_step *path; /* from the first step after the export */
+	size_t n_path;
+};
+
 struct ka_finding {
 	const char *check; /* stable id, e.g. "gpl-only-use" (static string) */
 	enum ka_severity severity;
@@ -80,10 +106,19 @@ struct ka_finding {
 	unsigned rank;       /* first sort key, lower first (0 by default);
 				export-wrapper sets it so thin wrappers lead */
 	char *note;          /* extra line for people, NULL when none */
+	struct ka_finding_symbol *gpl_symbols; /* inline-exposure */
+	size_t n_gpl_symbols;
+	struct ka_finding_target *targets; /* export-wrapper */
+	size_t n_targets;
+	double score;        /* ranking weight (export-wrapper), if has_score */
+	bool has_score;
 	const char *waived_by; /* reason of the waiver, NULL when not waived */
 	enum ka_baseline_state baseline; /* set by ka_baseline_apply() */
 	bool attribute;      /* sites to be found from the module's references
 				to symbol (src/model/sites.c) */
+	enum ka_change change; /* diff only */
+	char *old_value;     /* export-license: the export in OLD and in NEW */
+	char *new_value;     /* ("EXPORT_SYMBOL_GPL", …), NULL when absent */
 };
 
 struct ka_findings {
@@ -103,6 +138,15 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 			  const char *decl_file, unsigned decl_line,
 			  const char *call_file, unsigned call_line);
 void ka_site_clear(struct ka_site *s);
+/* Appends a GPL-only symbol (inline-exposure); strings are copied. */
+struct ka_finding_symbol *ka_finding_add_symbol(struct ka_finding *f,
+						const char *symbol);
+void ka_finding_symbol_add_via(struct ka_finding_symbol *s, const char *fn);
+/* Appends a target (export-wrapper); add its steps with ..._target_step. */
+struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
+						const char *symbol);
+void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
+			    enum ka_ref_kind kind);
 /* Deep copy of from into to (to is overwritten, not cleared). */
 void ka_site_copy(struct ka_site *to, const struct ka_site *from);
 /*

@@ -16,6 +16,7 @@
 #include "ksymaudit/dwarf.h"
 #include "ksymaudit/findings.h"
 #include "ksymaudit/hashmap.h"
+#include "ksymaudit/report.h"
 #include "ksymaudit/run.h"
 
 #define KA_GNODE_NONE UINT32_MAX
@@ -91,18 +92,40 @@ bool ka_graph_export_gpl(const struct ka_export *x);
 
 /* ---- export-wrapper facts (src/model/wrappers.c) ---- */
 
+/* A GPL-only export a wrapper reaches, with its own shortest path. */
+struct ka_wrapper_path {
+	const char *name;  /* the export (borrowed from the graph) */
+	uint32_t *edges;   /* edge indices, in order */
+	size_t n_edges;
+};
+
 /* A non-GPL export whose code reaches a GPL-only export. */
 struct ka_wrapper {
 	uint32_t node;       /* the export */
 	uint32_t *edges;     /* shortest path: edge indices, in order */
 	size_t n_edges;
 	struct strvec reached; /* every GPL-only export within the depth */
+	struct ka_wrapper_path *targets; /* one per reached, sorted by name */
+	size_t n_targets;
 };
 
 /* Finds the wrappers of g (walk bounded by max_depth, stops at exports). */
 size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
 			       struct ka_wrapper **out);
 void ka_wrappers_free(struct ka_wrapper *w, size_t n);
+
+/* ---- reach facts for export-door (src/model/reach.c) ---- */
+
+/*
+ * The unexported functions of g that its exports reach through unexported
+ * code within max_depth steps, each with a GPL-only export that reaches it
+ * and the shortest path from a non-GPL one. Returns the number of facts in
+ * *out (owned by the caller).
+ */
+size_t ka_reach_collect(struct ka_graph *g, const char *owner,
+			unsigned max_depth, struct ka_reach_fact **out);
+/* Sorts facts by owner and function and merges those of the same name. */
+void ka_reach_merge(struct ka_reach_fact *v, size_t *n);
 /* ---- The whole-kernel pass (src/model/tree.c) ---- */
 
 /* What a tree run looks at. */
@@ -113,9 +136,18 @@ struct ka_tree_opts {
 	unsigned threads;          /* 0: number of CPUs */
 	bool checks;               /* run the tree checks */
 	const char *explain;       /* explain this symbol, or NULL */
+	bool reach;                /* gather reach facts (export-door) */
 	/* Called after each file (from any thread, under a lock). */
 	void (*progress)(unsigned done, unsigned total, void *arg);
 	void *progress_arg;
+};
+
+/* One GPL-only export that instances of a header inline reference. */
+struct ka_inline_sym {
+	char *symbol;
+	unsigned instances; /* distinct instances of the inline carrying it */
+	unsigned by_param;  /* ... where a formal parameter names it */
+	struct strvec via;  /* inner inlines on the way, sorted */
 };
 
 /* A header inline that reaches GPL-only exports (inline-exposure). */
@@ -124,7 +156,10 @@ struct ka_inline_use {
 	unsigned decl_line;
 	struct strvec gpl_symbols; /* sorted, unique */
 	struct strvec inner;       /* inner inlines on the way, sorted */
-	unsigned instances;
+	unsigned instances;        /* instances carrying any of them */
+	unsigned inline_instances; /* all its instances in the build */
+	struct ka_inline_sym *syms; /* per symbol, sorted by symbol */
+	size_t n_syms, cap_syms;
 	char *example_file;        /* one instance, in the kernel sources */
 	unsigned example_line;
 	char *example_object;      /* the object file it was seen in */
@@ -151,11 +186,21 @@ struct ka_wrapper_fact {
 	struct ka_site *sites;
 	size_t n_steps;
 	struct strvec reached; /* every GPL-only export within the depth */
+	/* Every GPL-only export reached, sorted by name, each with its own
+	 * shortest path (steps after the export). */
+	struct ka_wrapper_target {
+		char *symbol;
+		struct ka_path_step *steps;
+		size_t n_steps;
+	} *targets;
+	size_t n_targets;
 };
 
 struct ka_tree_result {
 	pthread_mutex_t lock;
 	struct hashmap inlines;   /* "function\tdecl_file:line" -> use */
+	/* ka_inline_key -> instances of every header inline, whole build */
+	struct hashmap inline_counts;
 	struct ka_inline_use **uses;
 	size_t n_uses, cap_uses;
 	struct ka_explain_path *paths;
@@ -163,6 +208,8 @@ struct ka_tree_result {
 	unsigned files_done, files_total;
 	struct ka_wrapper_fact *wrappers;
 	size_t n_wrappers, cap_wrappers;
+	struct ka_reach_fact *reach; /* when opts.reach: sorted, merged */
+	size_t n_reach, cap_reach;
 };
 
 /*
@@ -173,6 +220,14 @@ struct ka_tree_result {
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res);
 void ka_tree_result_free(struct ka_tree_result *res);
+/*
+ * True when symbol y is the header inline u's own reference (not its
+ * callers'): at least 80% of u's instances in the build carry it without
+ * a formal parameter naming it. inline-exposure reports these pairs;
+ * export-wrapper weighs targets a header inline already exposes less.
+ */
+bool ka_inline_sym_own(const struct ka_inline_use *u,
+		       const struct ka_inline_sym *y);
 
 /* ---- Kernel-side inputs of tree and explain (src/model/kernel-tree.c) ---- */
 

@@ -11,6 +11,7 @@
 #include "ksymaudit/exports.h"
 #include "ksymaudit/findings.h"
 #include "ksymaudit/module.h"
+#include "ksymaudit/report.h"
 #include "ksymaudit/rules.h"
 
 struct ka_input {
@@ -47,6 +48,8 @@ struct ka_run {
 	unsigned max_depth;           /* tree: export-wrapper depth */
 	const char *explain_symbol;   /* tree --explain SYMBOL */
 	bool progress;                /* progress on stderr */
+	/* tree -j: the kernel side as facts for diff (borrowed), or NULL. */
+	const struct ka_kfacts *kfacts;
 };
 
 void ka_run_init(struct ka_run *run, const char *command);

@@ -19,6 +19,10 @@ const struct ka_check *const ka_checks[] = {
 	/* explain */
 	&ka_check_explain_export,
 	&ka_check_explain_inline,
+	/* diff */
+	&ka_check_export_license,
+	&ka_check_export_door,
+	&ka_check_module_breaks,
 	/* every command */
 	&ka_check_waiver_unused,
 	NULL,
@@ -47,6 +51,13 @@ void ka_checks_run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 			(*c)->run_kernel(run, res);
 }
 
+void ka_checks_run_diff(struct ka_run *run, const struct ka_diff *d)
+{
+	for (const struct ka_check *const *c = ka_checks; *c; c++)
+		if ((*c)->run_diff)
+			(*c)->run_diff(run, d);
+}
+
 /*
  * As modpost: a module is GPL-incompatible when any license= entry is not
  * on the list; a module with no license= entry is not treated as
@@ -67,4 +78,14 @@ bool ka_module_is_gpl_compatible(const struct ka_run *run,
 bool ka_module_has_license(const struct ka_run *run, const struct ka_module *m)
 {
 	return run->license_override || m->licenses.n > 0;
+}
+
+char *ka_export_describe(const struct ka_export *e)
+{
+	if (!e)
+		return NULL;
+	if (e->ns)
+		return xasprintf("%s in namespace %s",
+				 ka_export_type_name(e->type), e->ns);
+	return xstrdup(ka_export_type_name(e->type));
 }

@@ -3,6 +3,7 @@
  * path from a non-GPL export and every header inline that reaches SYMBOL.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ksymaudit/checks.h"
 
@@ -54,7 +55,13 @@ void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
 	strvec_free(&keys);
 	for (size_t i = 0; i < res->n_uses; i++) {
 		const struct ka_inline_use *u = res->uses[i];
-		if (!strvec_contains(&u->gpl_symbols, sym))
+		const struct ka_inline_sym *y = NULL;
+		for (size_t k = 0; k < u->n_syms && !y; k++)
+			if (strcmp(u->syms[k].symbol, sym) == 0)
+				y = &u->syms[k];
+		/* As inline-exposure decides: the inline's own reference, not
+		 * generic machinery (arch_static_branch) given the caller's key. */
+		if (!y || !ka_inline_sym_own(u, y))
 			continue;
 		struct ka_finding *f = ka_finding_add(
 			&run->findings, ka_check_explain_inline.id,

@@ -10,6 +10,7 @@ static const char *const scope_names[] = {
 	[KA_SCOPE_KERNEL] = "tree",
 	[KA_SCOPE_EXPLAIN] = "explain",
 	[KA_SCOPE_RUN] = "any",
+	[KA_SCOPE_DIFF] = "diff",
 };
 
 static void help(FILE *out)

@@ -169,7 +169,9 @@ static int exit_status(const struct ka_run *run, const struct ka_output_opts *o)
 		return KA_EXIT_OK;
 	for (size_t i = 0; i < run->findings.n; i++) {
 		const struct ka_finding *f = &run->findings.v[i];
-		if (!f->waived_by && f->baseline != KA_BASELINE_UNCHANGED &&
+		/* diff: what went away never fails a run. */
+		if (!f->waived_by && f->change != KA_CHANGE_GONE &&
+		    f->baseline != KA_BASELINE_UNCHANGED &&
 		    f->severity >= o->fail_on)
 			return KA_EXIT_FINDINGS;
 	}

@@ -2,10 +2,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ksymaudit/checks.h"
 #include "ksymaudit/cmd.h"
+#include "ksymaudit/diff.h"
 
 static void help(FILE *out)
 {
@@ -31,6 +33,7 @@ static int do_tree(int argc, char *argv[])
 	struct ka_tree_inputs cli = { 0 };
 	struct ka_tree_opts topts = { .checks = true };
 	struct ka_tree_result res;
+	struct ka_kfacts kfacts = { 0 };
 	bool have_res = false;
 	int status;
 
@@ -55,15 +58,23 @@ static int do_tree(int argc, char *argv[])
 		topts.progress = ka_tree_progress;
 		topts.progress_arg = (void *)"tree";
 	}
+	/* A JSON report carries what diff needs: exports, inline and
+	 * reach facts. */
+	topts.reach = !strcmp(o.format, "json");
 	ka_tree_run(&run, &topts, &res);
 	have_res = true;
 	ka_checks_run_kernel(&run, &res);
+	if (topts.reach) {
+		ka_kfacts_from_tree(&kfacts, &res, run.max_depth);
+		run.kfacts = &kfacts;
+	}
 
 finish:
 	status = ka_cmd_finish(&run, &o);
 out:
 	if (have_res)
 		ka_tree_result_free(&res);
+	ka_kfacts_free(&kfacts);
 	strvec_free(&topts.modules);
 	ka_tree_inputs_free(&cli);
 	ka_run_free(&run);

@@ -205,6 +205,55 @@ static struct json_object *path_json(const struct ka_finding *f)
 	return a;
 }
 
+static struct json_object *steps_json(const struct ka_path_step *v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(v[i].symbol));
+		add(o, "kind", ka_json_string(ka_ref_kind_name(v[i].kind)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* inline-exposure: one entry per GPL-only symbol, with its evidence. */
+struct json_object *ka_json_gpl_symbols(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_gpl_symbols; i++) {
+		const struct ka_finding_symbol *s = &f->gpl_symbols[i];
+		struct json_object *o = json_object_new_object();
+		struct json_object *via = json_object_new_array();
+		add(o, "symbol", ka_json_string(s->symbol));
+		add(o, "instances", json_object_new_int64(s->instances));
+		add(o, "inline_instances",
+		    json_object_new_int64(s->inline_instances));
+		for (size_t k = 0; k < s->n_via; k++)
+			json_object_array_add(via, ka_json_string(s->via[k]));
+		add(o, "via", via);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* export-wrapper: every GPL-only export reached, each with its path. */
+struct json_object *ka_json_targets(const struct ka_finding *f)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < f->n_targets; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(f->targets[i].symbol));
+		add(o, "path", steps_json(f->targets[i].path,
+					  f->targets[i].n_path));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *finding_json(const struct ka_finding *f)
 {
 	struct json_object *o = json_object_new_object();
@@ -231,6 +280,19 @@ static struct json_object *finding_json(const struct ka_finding *f)
 		add(o, "note", ka_json_string(f->note));
 	add(o, "sites", sites_json(f));
 	add(o, "path", path_json(f));
+	if (f->change) { /* diff */
+		add(o, "change", ka_json_string(ka_change_name(f->change)));
+		if (f->old_value || f->new_value) {
+			add(o, "old", ka_json_string(f->old_value));
+			add(o, "new", ka_json_string(f->new_value));
+		}
+	}
+	if (f->n_gpl_symbols)
+		add(o, "gpl_symbols", ka_json_gpl_symbols(f));
+	if (f->n_targets)
+		add(o, "targets", ka_json_targets(f));
+	if (f->has_score)
+		add(o, "score", json_object_new_double(f->score));
 	return o;
 }
 
@@ -284,6 +346,83 @@ static struct json_object *summary_json(const struct ka_run *run)
 	return o;
 }
 
+/* ---- tree: the kernel side as facts, for diff (src/readers/report.c) ---- */
+
+static int cmp_export(const void *a, const void *b)
+{
+	const struct ka_export *x = *(const struct ka_export *const *)a;
+	const struct ka_export *y = *(const struct ka_export *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+static struct json_object *strings_json(const struct strvec *sv)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, ka_json_string(sv->v[i]));
+	return a;
+}
+
+void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
+{
+	const struct ka_exportdb *db = &run->exports;
+	const struct ka_kfacts *kf = run->kfacts;
+	/* One export per name (the one lookups see), sorted. */
+	const struct ka_export **ex = xcalloc(db->n + 1, sizeof(*ex));
+	size_t n = 0;
+	for (size_t i = 0; i < db->n; i++)
+		if (ka_exportdb_find(db, db->all[i]->name) == db->all[i])
+			ex[n++] = db->all[i];
+	if (n > 1)
+		qsort(ex, n, sizeof(*ex), cmp_export);
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		add(o, "symbol", ka_json_string(ex[i]->name));
+		add(o, "type", ka_json_string(ka_export_type_name(ex[i]->type)));
+		add(o, "namespace", ka_json_string(ex[i]->ns));
+		add(o, "owner", ka_json_string(ex[i]->owner));
+		json_object_array_add(a, o);
+	}
+	free(ex);
+	add(root, "exports", a);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < kf->n_inlines; i++) {
+		const struct ka_inline_fact *u = &kf->inlines[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "function", ka_json_string(u->function));
+		add(o, "decl_file", ka_json_string(u->decl_file));
+		add(o, "decl_line", ka_json_line(u->decl_line));
+		add(o, "gpl_symbols", strings_json(&u->gpl_symbols));
+		if (u->gpl_instances) {
+			struct json_object *c = json_object_new_array();
+			for (size_t k = 0; k < u->gpl_symbols.n; k++)
+				json_object_array_add(c, json_object_new_int64(
+							 u->gpl_instances[k]));
+			add(o, "gpl_instances", c);
+		}
+		add(o, "instances", json_object_new_int64(u->instances));
+		json_object_array_add(a, o);
+	}
+	add(root, "inline_uses", a);
+
+	struct json_object *r = json_object_new_object();
+	add(r, "max_depth", json_object_new_int64(kf->max_depth));
+	a = json_object_new_array();
+	for (size_t i = 0; i < kf->n_reach; i++) {
+		const struct ka_reach_fact *x = &kf->reach[i];
+		struct json_object *o = json_object_new_object();
+		add(o, "owner", ka_json_string(x->owner));
+		add(o, "function", ka_json_string(x->function));
+		add(o, "gpl_export", ka_json_string(x->gpl_export));
+		add(o, "plain_path", strings_json(&x->plain_path));
+		json_object_array_add(a, o);
+	}
+	add(r, "functions", a);
+	add(root, "reach", r);
+}
+
 /* --baseline: the report read, counts, and the findings no longer seen. */
 static struct json_object *baseline_json(const struct ka_baseline *b)
 {
@@ -325,6 +464,8 @@ static int emit_json(FILE *out, const struct ka_run *run,
 		json_object_array_add(fa, finding_json(&run->findings.v[i]));
 	add(root, "findings", fa);
 	add(root, "summary", summary_json(run));
+	if (run->kfacts)
+		ka_json_kernel_facts(root, run);
 	if (o && o->baseline)
 		add(root, "baseline", baseline_json(o->baseline));
 	return ka_json_write(out, root, o && o->pretty);

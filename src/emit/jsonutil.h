@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "ksymaudit/common.h"
+#include "ksymaudit/findings.h"
 
 /*
  * Copy of s in which every byte that is not part of valid UTF-8 (RFC 3629:
@@ -24,3 +25,13 @@ struct json_object *ka_json_features(void);
  * newline; takes ownership of root. Returns 0 or -EIO.
  */
 int ka_json_write(FILE *out, struct json_object *root, bool pretty);
+/*
+ * inline-exposure's gpl_symbols ([{symbol, instances, inline_instances,
+ * via}]) and export-wrapper's targets ([{symbol, path: [{symbol, kind}]}])
+ * of a finding, for the JSON findings and SARIF result properties.
+ */
+struct json_object *ka_json_gpl_symbols(const struct ka_finding *f);
+struct json_object *ka_json_targets(const struct ka_finding *f);
+/* tree: adds "exports", "inline_uses" and "reach" from run (run->kfacts set). */
+struct ka_run;
+void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run);

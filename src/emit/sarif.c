@@ -300,6 +300,18 @@ static struct json_object *result_json(struct sctx *c,
 			json_object_array_add(p, ka_json_string(f->path[i].symbol));
 		add(props, "path", p);
 	}
+	if (f->change) /* diff */
+		add(props, "change", ka_json_string(ka_change_name(f->change)));
+	if (f->old_value || f->new_value) {
+		add(props, "old", ka_json_string(f->old_value));
+		add(props, "new", ka_json_string(f->new_value));
+	}
+	if (f->n_gpl_symbols)
+		add(props, "gpl_symbols", ka_json_gpl_symbols(f));
+	if (f->n_targets)
+		add(props, "targets", ka_json_targets(f));
+	if (f->has_score)
+		add(props, "score", json_object_new_double(f->score));
 	add(r, "properties", props);
 	return r;
 }

@@ -21,28 +21,37 @@ static bool plain_export_func(const struct ka_gnode *n)
 	return n->func && n->export && !ka_graph_export_gpl(n->export);
 }
 
-static void path_to(const struct ka_graph *g, const struct bfs *b,
-		    uint32_t start, uint32_t last_edge, struct ka_wrapper *w)
+static uint32_t *path_to(const struct ka_graph *g, const struct bfs *b,
+			 uint32_t start, uint32_t last_edge, size_t *out_n)
 {
 	size_t n = 1;
 	for (uint32_t e = last_edge; g->edges[e].from != start;
 	     e = b->via[g->edges[e].from])
 		n++;
-	w->edges = xcalloc(n, sizeof(*w->edges));
-	w->n_edges = n;
+	uint32_t *edges = xcalloc(n, sizeof(*edges));
+	*out_n = n;
 	uint32_t e = last_edge;
 	for (size_t i = n; i-- > 0;) {
-		w->edges[i] = e;
+		edges[i] = e;
 		if (i)
 			e = b->via[g->edges[e].from];
 	}
+	return edges;
+}
+
+static int cmp_target(const void *a, const void *b)
+{
+	const struct ka_wrapper_path *x = a, *y = b;
+	return strcmp(x->name, y->name);
 }
 
 static bool walk_one(struct ka_graph *g, struct bfs *b, uint32_t start,
 		     unsigned max_depth, struct ka_wrapper *w)
 {
-	size_t head = 0, tail = 0;
+	size_t head = 0, tail = 0, cap = 0;
 	uint32_t best = UINT32_MAX;
+	uint32_t *firsts = NULL; /* first (shortest) edge to each target */
+	size_t n_firsts = 0;
 	b->gen++;
 	b->stamp[start] = b->gen;
 	b->depth[start] = 0;
@@ -50,11 +59,21 @@ static bool walk_one(struct ka_graph *g, struct bfs *b, uint32_t start,
 	while (head < tail) {
 		uint32_t u = b->queue[head++];
 		ka_graph_augment(g, u);
+		const struct ka_gnode *un = &g->nodes[u];
 		ka_gnode_foreach_edge(g, u, ei) {
 			const struct ka_gedge *e = &g->edges[ei];
+			/* Code past the end of a sized symbol (assembly
+			 * without symbols of its own) is not its code. */
+			if (un->size && e->scn == un->scn &&
+			    (e->offset < un->offset ||
+			     e->offset >= un->offset + un->size))
+				continue;
 			if (ka_graph_export_gpl(e->export)) {
-				if (!strvec_contains(&w->reached, e->name))
+				if (!strvec_contains(&w->reached, e->name)) {
 					strvec_push(&w->reached, e->name);
+					ARRAY_GROW(firsts, n_firsts, cap);
+					firsts[n_firsts++] = ei;
+				}
 				if (best == UINT32_MAX)
 					best = ei; /* BFS: the first is shortest */
 				continue;
@@ -71,9 +90,19 @@ static bool walk_one(struct ka_graph *g, struct bfs *b, uint32_t start,
 			b->queue[tail++] = e->to;
 		}
 	}
-	if (best == UINT32_MAX)
+	if (best == UINT32_MAX) {
+		free(firsts);
 		return false;
-	path_to(g, b, start, best, w);
+	}
+	w->edges = path_to(g, b, start, best, &w->n_edges);
+	w->targets = xcalloc(n_firsts, sizeof(*w->targets));
+	for (size_t i = 0; i < n_firsts; i++) {
+		struct ka_wrapper_path *t = &w->targets[w->n_targets++];
+		t->name = g->edges[firsts[i]].name;
+		t->edges = path_to(g, b, start, firsts[i], &t->n_edges);
+	}
+	qsort(w->targets, w->n_targets, sizeof(*w->targets), cmp_target);
+	free(firsts);
 	strvec_sort_unique(&w->reached);
 	return true;
 }
@@ -115,6 +144,9 @@ void ka_wrappers_free(struct ka_wrapper *w, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(w[i].edges);
 		strvec_free(&w[i].reached);
+		for (size_t k = 0; k < w[i].n_targets; k++)
+			free(w[i].targets[k].edges);
+		free(w[i].targets);
 	}
 	free(w);
 }

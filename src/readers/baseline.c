@@ -156,8 +156,10 @@ static int read_report(const struct ctx *c, struct json_object *root,
 	if (!json_object_object_get_ex(root, "schema_version", &v) ||
 	    !json_object_is_type(v, json_type_int))
 		return bad(c, "not a ksymaudit JSON report (no \"schema_version\"; write it with -j)");
-	if (json_object_get_int64(v) != 1)
-		return bad(c, "schema_version %lld is not supported (only 1)",
+	/* 2 added gpl_symbols, targets and score; what a baseline matches
+	 * on (the fingerprint's fields) is the same in both. */
+	if (json_object_get_int64(v) != 1 && json_object_get_int64(v) != 2)
+		return bad(c, "schema_version %lld is not supported (only 1 and 2)",
 			   (long long)json_object_get_int64(v));
 	if (json_object_object_get_ex(root, "command", &v) && v) {
 		if (!json_object_is_type(v, json_type_string))

@@ -122,6 +122,26 @@ static bool plausible_name(const char *s)
 	return true;
 }
 
+/*
+ * A namespace: an identifier, or "module:" and a comma-separated list of
+ * module names or patterns (EXPORT_SYMBOL_FOR_MODULES, 6.17, backported to
+ * 6.12.y for anon_inode_make_secure_inode: "module:kvm").
+ */
+static bool plausible_namespace(const char *s)
+{
+	if (strncmp(s, "module:", 7) != 0)
+		return plausible_name(s);
+	s += 7;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(*s == ',' || *s == '-' || *s == '*' || *s == '_' ||
+		      (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
 /* What one field refers to. */
 enum target {
 	T_NULL,    /* no reference */
@@ -220,7 +240,7 @@ static bool decode(struct ctx *c, const struct table *t,
 	}
 	if (tv != T_OTHER || tn != T_STRING || !plausible_name(*name))
 		return false;
-	if (ts == T_NULL || (ts == T_STRING && (!**ns || plausible_name(*ns)))) {
+	if (ts == T_NULL || (ts == T_STRING && (!**ns || plausible_namespace(*ns)))) {
 		if (ts == T_NULL || !**ns)
 			*ns = NULL;
 		return true;

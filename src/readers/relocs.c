@@ -316,8 +316,11 @@ static void annex_entries(struct ctx *c, const struct annex *a,
 			uint64_t start = v[i].off - v[i].off % a->entsize;
 			while (lo > 0 && v[lo - 1].off >= start)
 				lo--;
-		} else {
-			/* The run of code pointers just before this field. */
+		} else if (!points_to_code(c, &v[i])) {
+			/* The run of code pointers just before this field. A
+			 * field that points to code is its own entry's code
+			 * location (.parainstructions: one pointer per
+			 * entry), never a use of the previous entries'. */
 			while (lo > 0 && points_to_code(c, &v[lo - 1]))
 				lo--;
 		}

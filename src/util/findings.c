@@ -57,6 +57,17 @@ const char *ka_ref_kind_name(enum ka_ref_kind k)
 	return (unsigned)k < KA_ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
 }
 
+const char *ka_change_name(enum ka_change c)
+{
+	switch (c) {
+	case KA_CHANGE_NEW: return "new";
+	case KA_CHANGE_GONE: return "gone";
+	case KA_CHANGE_CHANGED: return "changed";
+	case KA_CHANGE_NONE: break;
+	}
+	return NULL;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -128,6 +139,39 @@ void ka_site_clear(struct ka_site *s)
 	free(s->file);
 	free(s->section);
 	*s = (struct ka_site){0};
+}
+
+struct ka_finding_symbol *ka_finding_add_symbol(struct ka_finding *f,
+						const char *symbol)
+{
+	f->gpl_symbols = xrealloc(f->gpl_symbols, (f->n_gpl_symbols + 1) *
+						   sizeof(*f->gpl_symbols));
+	struct ka_finding_symbol *s = &f->gpl_symbols[f->n_gpl_symbols++];
+	*s = (struct ka_finding_symbol){ .symbol = xstrdup(symbol) };
+	return s;
+}
+
+void ka_finding_symbol_add_via(struct ka_finding_symbol *s, const char *fn)
+{
+	s->via = xrealloc(s->via, (s->n_via + 1) * sizeof(*s->via));
+	s->via[s->n_via++] = xstrdup(fn);
+}
+
+struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
+						const char *symbol)
+{
+	f->targets = xrealloc(f->targets,
+			      (f->n_targets + 1) * sizeof(*f->targets));
+	struct ka_finding_target *t = &f->targets[f->n_targets++];
+	*t = (struct ka_finding_target){ .symbol = xstrdup(symbol) };
+	return t;
+}
+
+void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
+			    enum ka_ref_kind kind)
+{
+	t->path = xrealloc(t->path, (t->n_path + 1) * sizeof(*t->path));
+	t->path[t->n_path++] = (struct ka_path_step){ xstrdup(symbol), kind };
 }
 
 void ka_site_copy(struct ka_site *to, const struct ka_site *from)
@@ -211,12 +255,30 @@ void ka_findings_free(struct ka_findings *f)
 		free(x->symbol);
 		free(x->message);
 		free(x->note);
+		free(x->old_value);
+		free(x->new_value);
 		for (size_t j = 0; j < x->n_sites; j++)
 			ka_site_clear(&x->sites[j]);
 		free(x->sites);
 		for (size_t j = 0; j < x->n_path; j++)
 			free(x->path[j].symbol);
 		free(x->path);
+		for (size_t j = 0; j < x->n_gpl_symbols; j++) {
+			struct ka_finding_symbol *s = &x->gpl_symbols[j];
+			free(s->symbol);
+			for (size_t k = 0; k < s->n_via; k++)
+				free(s->via[k]);
+			free(s->via);
+		}
+		free(x->gpl_symbols);
+		for (size_t j = 0; j < x->n_targets; j++) {
+			struct ka_finding_target *t = &x->targets[j];
+			free(t->symbol);
+			for (size_t k = 0; k < t->n_path; k++)
+				free(t->path[k].symbol);
+			free(t->path);
+		}
+		free(x->targets);
 	}
 	free(f->v);
 	*f = (struct ka_findings){0};

@@ -6,7 +6,7 @@ import json
 import sys
 
 doc = json.load(sys.stdin)
-assert doc["schema_version"] == 1, doc.get("schema_version")
+assert doc["schema_version"] == 2, doc.get("schema_version")
 rows = sorted("%s %s %s %s" % (f["check"], f["severity"], f["module"] or "-",
                                f["symbol"] or "-") for f in doc["findings"])
 for r in rows:

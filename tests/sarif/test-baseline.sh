@@ -101,8 +101,8 @@ printf '[]' >array.json
 bad array "not a ksymaudit JSON report"
 printf '{"findings":[]}' >noversion.json
 bad noversion "not a ksymaudit JSON report"
-printf '{"schema_version":2,"findings":[]}' >version2.json
-bad version2 "schema_version 2 is not supported"
+printf '{"schema_version":3,"findings":[]}' >version2.json
+bad version2 "schema_version 3 is not supported"
 printf '{"schema_version":1,"findings":{}}' >notarray.json
 bad notarray 'no "findings" array'
 printf '{"schema_version":1,"findings":[{"check":7}]}' >checktype.json

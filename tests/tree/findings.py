@@ -7,7 +7,7 @@ import os
 import sys
 
 doc = json.load(sys.stdin)
-assert doc["schema_version"] == 1, doc.get("schema_version")
+assert doc["schema_version"] == 2, doc.get("schema_version")
 for f in doc["findings"]:
     where = f.get("file") or "-"
     if where.startswith("/"):

@@ -148,7 +148,66 @@ static void add_fact(struct ka_tree_result *res, const char *sym,
 		f->sites[i].function = xstrdup(i ? steps[i - 1] : sym);
 	}
 	strvec_push(&f->reached, steps[n - 1]);
+	f->targets = xcalloc(1, sizeof(*f->targets));
+	f->n_targets = 1;
+	f->targets[0].symbol = xstrdup(steps[n - 1]);
+	f->targets[0].steps = xcalloc(n, sizeof(*f->targets[0].steps));
+	f->targets[0].n_steps = n;
+	for (size_t i = 0; i < n; i++)
+		f->targets[0].steps[i] =
+			(struct ka_path_step){ xstrdup(steps[i]), KA_REF_CALL };
 }
+
+/* A header inline that exposes sym in all its instances. */
+static void add_inline_use(struct ka_tree_result *res, const char *fn,
+			   const char *sym)
+{
+	ARRAY_GROW(res->uses, res->n_uses, res->cap_uses);
+	struct ka_inline_use *u = xcalloc(1, sizeof(*u));
+	res->uses[res->n_uses++] = u;
+	u->function = xstrdup(fn);
+	u->decl_file = xstrdup("include/linux/x.h");
+	u->inline_instances = 10;
+	u->syms = xcalloc(1, sizeof(*u->syms));
+	u->n_syms = 1;
+	u->syms[0] = (struct ka_inline_sym){ .symbol = xstrdup(sym),
+					     .instances = 10 };
+}
+
+/*
+ * What a module gains: a target every module already reaches through a
+ * header inline, or one that many wrappers reach, weighs less; static-call
+ * trampolines and tracepoint plumbing come last with score 0.
+ */
+START_TEST(test_tree_rank_gain)
+{
+	struct ka_run run;
+	struct ka_tree_result res = { 0 };
+	ka_run_init(&run, "tree");
+	pthread_mutex_init(&res.lock, NULL);
+	add_fact(&res, "rcu_user", 8, (const char *const[]){ "__rcu_read_lock" }, 1);
+	add_fact(&res, "shim", 8, (const char *const[]){ "devm_memremap_pages" }, 1);
+	add_fact(&res, "common1", 8, (const char *const[]){ "put_device" }, 1);
+	add_fact(&res, "common2", 8, (const char *const[]){ "put_device" }, 1);
+	add_fact(&res, "__SCT__cond_resched", 8,
+		 (const char *const[]){ "__static_call_return0" }, 1);
+	add_fact(&res, "traced", 8, (const char *const[]){ "__tracepoint_x" }, 1);
+	add_inline_use(&res, "rcu_read_lock", "__rcu_read_lock");
+	ka_check_export_wrapper.run_kernel(&run, &res);
+	ck_assert_uint_eq(run.findings.n, 6);
+	unsigned rank[6];
+	for (size_t i = 0; i < 6; i++)
+		rank[i] = run.findings.v[i].rank;
+	ck_assert_uint_eq(rank[1], 1); /* shim: its target is its own */
+	ck_assert_uint_lt(rank[2], rank[0]); /* put_device: 2 wrappers */
+	ck_assert_uint_lt(rank[0], rank[4]); /* rcu: inline-exposed */
+	ck_assert_uint_gt(rank[4], 4);       /* plumbing last */
+	ck_assert_uint_gt(rank[5], 4);
+	ck_assert(run.findings.v[4].score == 0);
+	ka_tree_result_free(&res);
+	ka_run_free(&run);
+}
+END_TEST
 
 START_TEST(test_tree_rank)
 {
@@ -163,8 +222,15 @@ START_TEST(test_tree_rank)
 	ck_assert_uint_eq(run.findings.n, 3);
 	ck_assert_str_eq(run.findings.v[2].symbol, "small");
 	ck_assert_uint_eq(run.findings.v[2].rank, 1); /* one step, 8 bytes */
-	ck_assert_uint_eq(run.findings.v[1].rank, 2); /* one step, 400 bytes */
-	ck_assert_uint_eq(run.findings.v[0].rank, 3); /* two steps */
+	ck_assert_uint_eq(run.findings.v[0].rank, 2); /* two steps, 4 bytes */
+	ck_assert_uint_eq(run.findings.v[1].rank, 3); /* one step, 400 bytes */
+	ck_assert(run.findings.v[2].has_score);
+	ck_assert(run.findings.v[2].score > run.findings.v[0].score);
+	ck_assert(run.findings.v[0].score > run.findings.v[1].score);
+	ck_assert_uint_eq(run.findings.v[0].n_targets, 1);
+	ck_assert_str_eq(run.findings.v[0].targets[0].symbol, "g");
+	ck_assert_uint_eq(run.findings.v[0].targets[0].n_path, 2);
+	ck_assert_str_eq(run.findings.v[0].targets[0].path[0].symbol, "h");
 	ck_assert_str_eq(run.findings.v[0].message,
 			 "EXPORT_SYMBOL 'deep' reaches GPL-only 'g' through "
 			 "unexported code: deep -> h (call) -> g (call)");
@@ -209,6 +275,7 @@ int main(void)
 	tcase_add_test(tc, test_tree_waivers_apply);
 	tcase_add_test(tc, test_tree_export_mismatch);
 	tcase_add_test(tc, test_tree_rank);
+	tcase_add_test(tc, test_tree_rank_gain);
 	tcase_add_test(tc, test_tree_dot);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

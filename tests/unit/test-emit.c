@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ksymaudit/emit.h"
@@ -350,7 +351,7 @@ START_TEST(test_emit_json_pretty)
 	char *compact = emit(&ka_emit_json, &fx.run, false);
 	char *pretty = emit(&ka_emit_json, &fx.run, true);
 
-	ck_assert_ptr_nonnull(strstr(pretty, "\n  \"schema_version\": 1,\n"));
+	ck_assert_ptr_nonnull(strstr(pretty, "\n  \"schema_version\": 2,\n"));
 	struct json_object *a = parse(compact), *b = parse(pretty);
 	ck_assert(json_object_equal(a, b));
 	json_object_put(a);
@@ -512,6 +513,145 @@ START_TEST(test_emit_sarif_notifications)
 }
 END_TEST
 
+/* Structured data of the tree checks, in JSON findings and SARIF results. */
+START_TEST(test_emit_json_tree_fields)
+{
+	struct ka_run run = { .command = "tree" };
+	struct ka_finding f[2] = {
+		{ .check = "inline-exposure", .severity = KA_SEV_WARNING,
+		  .symbol = "put_page", .message = "m" },
+		{ .check = "export-wrapper", .severity = KA_SEV_WARNING,
+		  .symbol = "shim", .message = "m", .score = 12.5,
+		  .has_score = true },
+	};
+	struct ka_finding_symbol *y = ka_finding_add_symbol(&f[0],
+							    "devmap_managed_key");
+	y->instances = 507;
+	y->inline_instances = 516;
+	ka_finding_symbol_add_via(y, "put_devmap_managed_page");
+	struct ka_finding_target *t = ka_finding_add_target(&f[1], "gpl_core");
+	ka_finding_target_step(t, "helper", KA_REF_CALL);
+	ka_finding_target_step(t, "gpl_core", KA_REF_CALL);
+	run.findings.v = f;
+	run.findings.n = 2;
+	char *text = emit(&ka_emit_json, &run, false);
+	struct json_object *j = parse(text);
+	ck_assert_str_eq(STR(j, "findings.0.gpl_symbols.0.symbol"),
+			 "devmap_managed_key");
+	ck_assert_int_eq(INT(j, "findings.0.gpl_symbols.0.instances"), 507);
+	ck_assert_int_eq(INT(j, "findings.0.gpl_symbols.0.inline_instances"), 516);
+	ck_assert_str_eq(STR(j, "findings.0.gpl_symbols.0.via.0"),
+			 "put_devmap_managed_page");
+	ck_assert_str_eq(STR(j, "findings.1.targets.0.symbol"), "gpl_core");
+	ck_assert_str_eq(STR(j, "findings.1.targets.0.path.0.symbol"), "helper");
+	ck_assert_str_eq(STR(j, "findings.1.targets.0.path.1.kind"), "call");
+	ck_assert(json_object_get_double(at(j, "findings.1.score")) == 12.5);
+	ck_assert(!has(at(j, "findings.0"), "score"));
+	json_object_put(j);
+	free(text);
+	text = emit(&ka_emit_sarif, &run, false);
+	j = parse(text);
+	ck_assert_str_eq(STR(j, "runs.0.results.0.properties.gpl_symbols.0.symbol"),
+			 "devmap_managed_key");
+	ck_assert_str_eq(STR(j, "runs.0.results.1.properties.targets.0.symbol"),
+			 "gpl_core");
+	json_object_put(j);
+	free(text);
+	f[0].file = f[1].file = NULL;
+	run.findings.v = NULL;
+	run.findings.n = 0;
+	struct ka_findings fs = { .v = xcalloc(2, sizeof(*fs.v)), .n = 2 };
+	fs.v[0] = f[0];
+	fs.v[1] = f[1];
+	fs.v[0].symbol = xstrdup("put_page");
+	fs.v[1].symbol = xstrdup("shim");
+	fs.v[0].message = xstrdup("m");
+	fs.v[1].message = xstrdup("m");
+	ka_findings_free(&fs); /* frees gpl_symbols and targets */
+}
+END_TEST
+
+/* Text: one chain per cause with a count and examples; -v lists all. */
+START_TEST(test_emit_text_groups)
+{
+	struct ka_run run = { .command = "check" };
+	struct ka_finding f = { .check = "gpl-only-use",
+				.severity = KA_SEV_ERROR, .file = "foo.c",
+				.line = 10, .symbol = "__rcu_read_lock",
+				.message = "uses GPL-only symbol" };
+	struct ka_inline_frame ch[4];
+	struct ka_site sites[4];
+	static const char *const fns[] = { "a_fn", "b_fn", "c_fn", "d_fn" };
+	for (int i = 0; i < 4; i++) {
+		ch[i] = (struct ka_inline_frame){ "rcu_read_lock",
+						  "include/linux/rcupdate.h",
+						  789, "foo.c", 10 + i };
+		sites[i] = (struct ka_site){ .function = (char *)fns[i],
+					     .file = "include/linux/rcupdate.h",
+					     .line = 789, .kind = KA_REF_CALL,
+					     .chain = &ch[i], .n_chain = 1,
+					     .has_debuginfo = true };
+	}
+	f.sites = sites;
+	f.n_sites = 4;
+	run.findings.v = &f;
+	run.findings.n = 1;
+	char *text = emit(&ka_emit_text, &run, false);
+	ck_assert_ptr_nonnull(strstr(text, "inlined into a_fn()"));
+	ck_assert_ptr_null(strstr(text, "inlined into b_fn()"));
+	ck_assert_ptr_nonnull(strstr(text,
+		"(4 sites like this in 4 functions, e.g. b_fn() foo.c:11, "
+		"c_fn() foo.c:12, d_fn() foo.c:13; -v lists all)"));
+	free(text);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	struct ka_emit_opts opts = { .verbose = true };
+	ck_assert_int_eq(ka_emit_text.emit(o, &run, &opts), 0);
+	fclose(o);
+	ck_assert_ptr_nonnull(strstr(buf, "inlined into d_fn()"));
+	ck_assert_ptr_null(strstr(buf, "sites like this"));
+	free(buf);
+}
+END_TEST
+
+/* The macro hint only where the source line does not name the symbol. */
+START_TEST(test_emit_text_direct_hint)
+{
+	char path[] = "/tmp/ka-emit-XXXXXX.c";
+	int fd = mkstemps(path, 2);
+	ck_assert_int_ge(fd, 0);
+	FILE *src = fdopen(fd, "w");
+	fputs("int x;\n\tsynchronize_rcu();\n\tMY_MACRO(x);\n", src);
+	fclose(src);
+	struct ka_run run = { .command = "check" };
+	struct ka_site sites[2] = {
+		{ .function = "f", .file = path, .line = 2, .kind = KA_REF_CALL,
+		  .has_debuginfo = true },
+		{ .function = "g", .file = path, .line = 3, .kind = KA_REF_CALL,
+		  .has_debuginfo = true },
+	};
+	struct ka_finding f[2] = {
+		{ .check = "gpl-only-use", .severity = KA_SEV_ERROR,
+		  .symbol = "synchronize_rcu", .message = "m", .sites = &sites[0],
+		  .n_sites = 1 },
+		{ .check = "gpl-only-use", .severity = KA_SEV_ERROR,
+		  .symbol = "synchronize_rcu", .message = "m", .sites = &sites[1],
+		  .n_sites = 1 },
+	};
+	run.findings.v = f;
+	run.findings.n = 2;
+	char *text = emit(&ka_emit_text, &run, false);
+	unlink(path);
+	char *first = strstr(text, "look for a macro");
+	ck_assert_ptr_nonnull(first); /* line 3: MY_MACRO */
+	ck_assert_ptr_null(strstr(first + 1, "look for a macro"));
+	ck_assert(strstr(text, "referenced directly in g()") < first);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_emit_write_error)
 {
 	struct fixture fx;
@@ -544,6 +684,9 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_emit_sarif_suppression);
 	tcase_add_test(tc, test_emit_sarif_notifications);
 	tcase_add_test(tc, test_emit_write_error);
+	tcase_add_test(tc, test_emit_text_groups);
+	tcase_add_test(tc, test_emit_json_tree_fields);
+	tcase_add_test(tc, test_emit_text_direct_hint);
 	suite_add_tcase(s, tc);
 	return s;
 }

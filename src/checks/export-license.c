@@ -1,0 +1,86 @@
+/*
+ * export-license (diff): an export of OLD that NEW made GPL-only or plain,
+ * moved into, out of or between namespaces, or removed. Exports NEW adds
+ * are not reported: a new symbol breaks nothing.
+ */
+#include <stdlib.h>
+
+#include "ksymaudit/checks.h"
+
+static void report(struct ka_run *run, const struct ka_export *o,
+		   const struct ka_export *n)
+{
+	enum ka_severity sev = KA_SEV_NOTE;
+	const char *what;
+	char *extra = NULL;
+	bool og = ka_export_type_is_gpl_only(o->type);
+	if (!n) {
+		sev = KA_SEV_WARNING;
+		what = "was removed";
+	} else {
+		bool ng = ka_export_type_is_gpl_only(n->type);
+		bool ns_changed = (o->ns || n->ns) &&
+				  (!o->ns || !n->ns || strcmp(o->ns, n->ns));
+		if (!og && ng) {
+			sev = KA_SEV_WARNING;
+			what = "became GPL-only";
+		} else if (og && !ng) {
+			what = "is no longer GPL-only";
+		} else if (o->type != n->type) {
+			what = "changed export type";
+		} else if (!ns_changed) {
+			return;
+		} else {
+			what = NULL;
+		}
+		if (ns_changed) {
+			if (n->ns)
+				sev = KA_SEV_WARNING; /* importers must say so */
+			extra = !o->ns ? xasprintf("moved into namespace %s", n->ns)
+				: !n->ns ? xasprintf("left namespace %s", o->ns)
+					 : xasprintf("moved from namespace %s to %s",
+						     o->ns, n->ns);
+		}
+	}
+	struct ka_finding *f = ka_finding_add(
+		&run->findings, ka_check_export_license.id, sev,
+		(n ? n : o)->owner, NULL, o->name, "%s '%s' %s%s%s",
+		ka_export_type_name(o->type), o->name, what ? what : "",
+		what && extra ? " and " : "", extra ? extra : "");
+	/* The export changed (a removed one too: new is null). */
+	f->change = KA_CHANGE_CHANGED;
+	f->old_value = ka_export_describe(o);
+	f->new_value = ka_export_describe(n);
+	free(extra);
+}
+
+static void run_diff(struct ka_run *run, const struct ka_diff *d)
+{
+	const struct ka_exportdb *odb = &d->old_side->exports;
+	const struct ka_exportdb *ndb = &d->new_side->exports;
+	for (size_t i = 0; i < odb->n; i++) {
+		const struct ka_export *o = odb->all[i];
+		/* The export that lookups see, once per name. */
+		if (ka_exportdb_find(odb, o->name) != o)
+			continue;
+		report(run, o, ka_exportdb_find(ndb, o->name));
+	}
+}
+
+const struct ka_check ka_check_export_license = {
+	.id = "export-license",
+	.severity = KA_SEV_WARNING,
+	.scope = KA_SCOPE_DIFF,
+	.summary = "an export became GPL-only, changed namespace or was removed",
+	.description = "diff: an export of OLD that NEW made GPL-only, moved "
+		       "into or between symbol namespaces, or no longer "
+		       "exports (warnings: modules that use it stop loading), "
+		       "or that NEW made plain or took out of a namespace "
+		       "(notes). The finding's old and new fields give the "
+		       "export as each kernel has it (new is null when it was "
+		       "removed); its change is always \"changed\".",
+	.help = "If modules outside the tree use the symbol, keep its old "
+		"license, or announce the change; a removed or namespaced "
+		"export needs its users updated (MODULE_IMPORT_NS).",
+	.run_diff = run_diff,
+};

@@ -1,0 +1,179 @@
+/*
+ * Reach facts for export-door: which unexported functions of one file the
+ * exports reach through unexported code (the walk export-wrapper does,
+ * bounded by the same depth and stopping at other exports), and whether a
+ * GPL-only or a non-GPL export reaches each. diff compares them between two
+ * kernels: code that only GPL-only exports reached in OLD and a non-GPL
+ * export reaches in NEW is a new door.
+ */
+#include <stdlib.h>
+
+#include "ksymaudit/graph.h"
+
+/*
+ * A compiler clone (foo.part.0, foo.isra.0, foo.constprop.0) is keyed by
+ * the function it was made from: which clones exist differs from build to
+ * build. Cold parts (foo.cold) are pieces of foo, not functions of their
+ * own: the walk does not record them.
+ */
+static bool cold_part(const char *name)
+{
+	const char *d = strstr(name, ".cold");
+	return d && (d[5] == '\0' || d[5] == '.');
+}
+
+static char *base_name(const char *name)
+{
+	return xstrndup(name, strcspn(name, "."));
+}
+
+struct node_reach {
+	uint32_t gpl_export;  /* node of a GPL-only export, or NONE */
+	uint32_t plain_depth; /* 0: no non-GPL export reaches it */
+	struct strvec plain_path;
+};
+
+struct walk {
+	uint32_t *stamp, *via, *depth, *queue;
+	uint32_t gen;
+};
+
+static void record_plain(const struct ka_graph *g, const struct walk *w,
+			 uint32_t start, uint32_t n, struct node_reach *r)
+{
+	uint32_t d = w->depth[n];
+	if (r->plain_depth && r->plain_depth <= d)
+		return;
+	strvec_free(&r->plain_path);
+	r->plain_depth = d;
+	/* Walk back along via[] to the export, then reverse. */
+	const char **names = xcalloc(d + 1, sizeof(*names));
+	uint32_t k = n;
+	for (uint32_t i = d + 1; i-- > 0;) {
+		names[i] = g->nodes[k].name;
+		if (k == start)
+			break;
+		k = g->edges[w->via[k]].from;
+	}
+	for (uint32_t i = 0; i <= d; i++)
+		strvec_push_owned(&r->plain_path,
+				  base_name(names[i] ? names[i] : "?"));
+	free(names);
+}
+
+static void walk_from(struct ka_graph *g, struct walk *w, uint32_t start,
+		      unsigned max_depth, struct node_reach *reach)
+{
+	bool gpl = ka_graph_export_gpl(g->nodes[start].export);
+	size_t head = 0, tail = 0;
+	w->gen++;
+	w->stamp[start] = w->gen;
+	w->depth[start] = 0;
+	w->queue[tail++] = start;
+	while (head < tail) {
+		uint32_t u = w->queue[head++];
+		if (w->depth[u] >= max_depth)
+			continue;
+		ka_graph_augment(g, u);
+		ka_gnode_foreach_edge(g, u, ei) {
+			const struct ka_gedge *e = &g->edges[ei];
+			if (e->export || e->to == KA_GNODE_NONE)
+				continue; /* an export: its own walk */
+			uint32_t t = e->to;
+			const struct ka_gnode *tn = &g->nodes[t];
+			if (!tn->func || tn->export || w->stamp[t] == w->gen)
+				continue;
+			w->stamp[t] = w->gen;
+			w->depth[t] = w->depth[u] + 1;
+			w->via[t] = ei;
+			w->queue[tail++] = t;
+			if (gpl) {
+				if (reach[t].gpl_export == KA_GNODE_NONE ||
+				    strcmp(g->nodes[start].name,
+					   g->nodes[reach[t].gpl_export].name) < 0)
+					reach[t].gpl_export = start;
+			} else {
+				record_plain(g, w, start, t, &reach[t]);
+			}
+		}
+	}
+}
+
+size_t ka_reach_collect(struct ka_graph *g, const char *owner,
+			unsigned max_depth, struct ka_reach_fact **out)
+{
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	if (!g->n_nodes)
+		return 0;
+	if (!max_depth)
+		max_depth = 1;
+	struct walk w = { 0 };
+	w.stamp = xcalloc(g->n_nodes, sizeof(*w.stamp));
+	w.via = xcalloc(g->n_nodes, sizeof(*w.via));
+	w.depth = xcalloc(g->n_nodes, sizeof(*w.depth));
+	w.queue = xcalloc(g->n_nodes, sizeof(*w.queue));
+	struct node_reach *reach = xcalloc(g->n_nodes, sizeof(*reach));
+	for (uint32_t i = 0; i < g->n_nodes; i++)
+		reach[i].gpl_export = KA_GNODE_NONE;
+	for (uint32_t i = 0; i < g->n_nodes; i++)
+		if (g->nodes[i].func && g->nodes[i].export)
+			walk_from(g, &w, i, max_depth, reach);
+	for (uint32_t i = 0; i < g->n_nodes; i++) {
+		struct node_reach *r = &reach[i];
+		if ((r->gpl_export == KA_GNODE_NONE && !r->plain_depth) ||
+		    !g->nodes[i].name || cold_part(g->nodes[i].name)) {
+			strvec_free(&r->plain_path);
+			continue;
+		}
+		ARRAY_GROW(*out, n, cap);
+		(*out)[n++] = (struct ka_reach_fact){
+			.owner = xstrdup(owner),
+			.function = base_name(g->nodes[i].name),
+			.gpl_export = r->gpl_export == KA_GNODE_NONE
+				? NULL : xstrdup(g->nodes[r->gpl_export].name),
+			.plain_path = r->plain_path,
+		};
+	}
+	free(reach);
+	free(w.stamp);
+	free(w.via);
+	free(w.depth);
+	free(w.queue);
+	return n;
+}
+
+/* Same owner and name (static functions of different files of vmlinux):
+ * one fact, reached if either was. Sorted by owner and function. */
+void ka_reach_merge(struct ka_reach_fact *v, size_t *n)
+{
+	struct ka_kfacts tmp = { .reach = v, .n_reach = *n };
+	ka_kfacts_sort(&tmp);
+	size_t o = 0;
+	for (size_t i = 0; i < *n; i++) {
+		struct ka_reach_fact *x = &v[i];
+		if (o && !strcmp(v[o - 1].owner, x->owner) &&
+		    !strcmp(v[o - 1].function, x->function)) {
+			struct ka_reach_fact *y = &v[o - 1];
+			if (x->gpl_export && (!y->gpl_export ||
+			    strcmp(x->gpl_export, y->gpl_export) < 0)) {
+				free(y->gpl_export);
+				y->gpl_export = x->gpl_export;
+				x->gpl_export = NULL;
+			}
+			if (x->plain_path.n && (!y->plain_path.n ||
+			    x->plain_path.n < y->plain_path.n)) {
+				strvec_free(&y->plain_path);
+				y->plain_path = x->plain_path;
+				x->plain_path = (struct strvec){ 0 };
+			}
+			free(x->owner);
+			free(x->function);
+			free(x->gpl_export);
+			strvec_free(&x->plain_path);
+			continue;
+		}
+		v[o++] = *x;
+	}
+	*n = o;
+}
