@@ -13,7 +13,7 @@ secs=${2:-600}
 jobs=${3:-2}
 shift $(($# < 3 ? $# : 3))
 fz=$build/tests/fuzz
-targets=${*:-symvers elf exports modinfo imports dwarf rules waivers baseline}
+targets=${*:-symvers elf exports modinfo imports dwarf rules waivers baseline report}
 [ -x "$fz/fuzz-elf" ] || { echo "$0: no fuzz targets in $build (meson setup -Dfuzzing=true)" >&2; exit 2; }
 corpus=${CORPUS:-$build/fuzz-corpus}
 mkdir -p "$corpus"

@@ -6,7 +6,7 @@ set -eu
 fx=$1 ex=$2 root=$3 out=$4 stamp=$5 ksymaudit=$6
 rm -rf "$out"
 mkdir -p "$out"
-for t in elf exports modinfo imports dwarf symvers rules waivers baseline; do
+for t in elf exports modinfo imports dwarf symvers rules waivers baseline report; do
 	mkdir -p "$out/$t"
 done
 n=0
@@ -64,4 +64,13 @@ if [ -x "$ksymaudit" ]; then
 		"$fx/bad/garbage.ko" >"$out/baseline/pretty.json" 2>/dev/null || true
 fi
 printf '{"schema_version":1,"command":"check","findings":[]}\n' >"$out/baseline/small.json"
+# Reports for diff: tree -j of the fixtures' kernel, and tests/diff's.
+if [ -x "$ksymaudit" ]; then
+	d=$fx/x86_64-prel32
+	"$ksymaudit" tree -j --vmlinux "$d/vmlinux" -s "$d/Module.symvers" -m "$d" \
+		>"$out/report/tree-fixtures.json" 2>/dev/null || true
+fi
+for f in "$root"/tests/diff/*.json; do
+	add report "$f"
+done
 date -u +%s >"$stamp"
