@@ -27,7 +27,7 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 	libelf-dev libdw-dev libkmod-dev libjson-c-dev liblzma-dev libzstd-dev
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
-	pkgs+=(clang groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
+	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
 		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm jq
 		linux-source-6.1 flex bison libssl-dev dwarves perl)
 fi

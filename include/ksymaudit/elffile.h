@@ -1,35 +1,76 @@
 /*
- * Opening ELF inputs: plain, or compressed with xz, zstd or gzip (detected by
- * magic, not by name), into a libelf handle.
+ * Opening inputs safely: any file named by a user is checked to be a regular
+ * file before it is read (a FIFO or a device would block or never end), and
+ * ELF inputs — plain, or compressed with xz, zstd or gzip (detected by
+ * magic, not by name) — are validated before any other reader sees them.
  */
 #pragma once
 
 #include <gelf.h>
 #include <libelf.h>
+#include <sys/stat.h>
 
 #include "ksymaudit/common.h"
+
+/*
+ * Opens path for reading if it is (or a symbolic link resolves to) a regular
+ * file; never blocks on a FIFO or device. Returns the descriptor, or a
+ * negative errno with a message in *why (owned by the caller): "is a
+ * directory" (-EISDIR), "is a FIFO (named pipe), not a regular file"
+ * (-EINVAL), "is a character device, …", strerror for the others. st, when
+ * not NULL, receives the file's status.
+ */
+int ka_input_open(const char *path, struct stat *st, char **why) KA_WUR;
+/*
+ * Reads a whole regular text file (through ka_input_open) into *buf,
+ * NUL-terminated, length in *len. Returns 0 or a negative errno with *why.
+ */
+int ka_input_read(const char *path, char **buf, size_t *len, char **why) KA_WUR;
+/* "FIFO (named pipe)", "directory", "character device", … for st_mode. */
+const char *ka_file_type_name(mode_t mode);
 
 struct ka_elf {
 	char *path;    /* as given */
 	Elf *elf;
-	void *image;   /* decompressed image (owned), or NULL when mapped */
+	void *image;   /* decompressed or copied image (owned), or NULL */
 	size_t size;
 	int fd;        /* -1 when the image is in memory */
 	const char *compression; /* "xz", "zstd", "gzip" or NULL */
 	GElf_Ehdr ehdr;
+	size_t shnum;    /* section count (extended numbering resolved) */
 	size_t shstrndx;
 };
 
 /*
- * Opens path. On failure returns a negative errno and puts a message naming
- * the problem (truncated, not ELF, bad compressed data, …) in *why (owned by
- * the caller).
+ * Default limit on the size of a decompressed image: 2 GiB, or
+ * $KSYMAUDIT_MAX_IMAGE_SIZE (bytes, with an optional K, M or G suffix).
+ * Compressed data that inflates past it is refused ("inflates past …").
+ */
+size_t ka_elf_max_image(void);
+
+/*
+ * Opens path. The ELF header and every section header are validated before
+ * returning (section contents inside the file, a section-name table, symbol
+ * and relocation tables with the entry size of their class and links to
+ * sections that exist), so later readers may trust them. Compressed data is
+ * inflated at most up to ka_elf_max_image() bytes and abandoned as soon as
+ * its first bytes are not an ELF header. On failure returns a negative
+ * errno and puts a message naming the problem in *why (owned by the caller).
  */
 int ka_elf_open(const char *path, struct ka_elf *out, char **why) KA_WUR;
+/*
+ * The same for an image in memory (copied; buf may be freed afterwards);
+ * path is only used in messages. max_image 0 means ka_elf_max_image().
+ */
+int ka_elf_open_memory(const char *path, const void *buf, size_t len,
+		       size_t max_image, struct ka_elf *out, char **why) KA_WUR;
 void ka_elf_close(struct ka_elf *e);
 
 /* Section by name, or NULL. */
 Elf_Scn *ka_elf_section(struct ka_elf *e, const char *name);
 const char *ka_elf_section_name(struct ka_elf *e, Elf_Scn *scn);
-/* Machine name for messages: "x86_64", "aarch64", "ppc64", … */
+/*
+ * Machine name for messages, from elfutils (dwelf_elf_e_machine_string):
+ * "AMD x86-64", "PowerPC64", … or "unknown machine".
+ */
 const char *ka_elf_machine_name(unsigned machine);

@@ -1,8 +1,6 @@
 /* A module under audit: metadata, imports and exports read from its file. */
 #pragma once
 
-#include <libkmod.h>
-
 #include "ksymaudit/common.h"
 #include "ksymaudit/exports.h"
 
@@ -29,14 +27,24 @@ struct ka_module {
 };
 
 /*
- * Reads path into *out: modinfo through libkmod (ctx may be NULL to read the
- * .modinfo section directly), undefined symbols, and export tables (added
- * to db, owned by it, also listed in out->exports). Problems go to diags as
- * "FILE: reason"; returns 0 or a negative errno (the module is unusable).
+ * Reads path into *out: modinfo (from the validated image's .modinfo
+ * section), undefined symbols, and export tables (added to db, owned by it,
+ * also listed in out->exports). Problems go to diags as "FILE: reason";
+ * returns 0 or a negative errno (the module is unusable).
  */
-int ka_module_load(struct kmod_ctx *ctx, const char *path,
-		   struct ka_exportdb *db, struct ka_diags *diags,
-		   struct ka_module *out) KA_WUR;
+int ka_module_load(const char *path, struct ka_exportdb *db,
+		   struct ka_diags *diags, struct ka_module *out) KA_WUR;
+/*
+ * The module name a path stands for, as KBUILD_MODNAME: directory and
+ * .ko/.ko.xz/.ko.zst/.ko.gz/.o suffix removed, '-' as '_'
+ * ("drivers/foo/bar-baz.ko.xz" -> "bar_baz"). Owned by the caller.
+ */
+char *ka_module_name_from_path(const char *path);
+/*
+ * True when a file name is a module's: .ko, .ko.xz, .ko.zst or .ko.gz
+ * (a module .o is recognised by its directory: see ka_modules_find).
+ */
+bool ka_module_file_name(const char *name);
 void ka_module_free(struct ka_module *m);
 
 /* Name for messages as modpost prints it: "foo.ko". */
@@ -44,13 +52,11 @@ const char *ka_module_display_name(const struct ka_module *m, char *buf,
 				   size_t len);
 
 /*
- * Modinfo from an ELF image's .modinfo section (the reader used when libkmod
- * cannot open a file, e.g. a .ko.gz with a libkmod built without zlib).
+ * Modinfo from an ELF image's .modinfo section (key=value strings, NUL
+ * separated). Returns 0 or a negative errno.
  */
 struct ka_elf;
 int ka_modinfo_from_elf(struct ka_elf *e, struct ka_module *m);
-int ka_modinfo_from_kmod(struct kmod_ctx *ctx, const char *path,
-			 struct ka_module *m);
 /* Records one key=value pair of modinfo into m. */
 void ka_modinfo_set(struct ka_module *m, const char *key, const char *value);
 

@@ -36,9 +36,17 @@ struct ka_rules {
 char *ka_rules_find_dir(const char *dir, const char *argv0);
 /* Loads every rules file of dir. Returns 0 or a negative errno. */
 int ka_rules_load(const char *dir, struct ka_rules *r, struct ka_diags *diags);
-/* Loads one waivers file (ksymaudit-rules(5)). */
+/*
+ * Loads one waivers file (ksymaudit-rules(5)). A file that cannot be read
+ * (missing, a directory, a FIFO, …) is a fatal diagnostic, negative errno.
+ */
 int ka_waivers_load(const char *path, struct ka_rules *r,
 		    struct ka_diags *diags);
+/* Parses waivers held in memory; path names them in messages. */
+void ka_waivers_parse(const char *path, const char *buf, size_t len,
+		      struct ka_rules *r, struct ka_diags *diags);
+/* Parses a rules list (licenses, headers) held in memory into out. */
+void ka_rules_parse_list(const char *buf, size_t len, struct strvec *out);
 void ka_rules_free(struct ka_rules *r);
 
 /* As the kernel's license_is_gpl_compatible(), with the list from rules. */

@@ -35,6 +35,8 @@ struct ka_run {
 	/* The kernel image's ELF identity, when one was read. */
 	bool have_kernel_machine;
 	unsigned kernel_machine;
+	unsigned char kernel_elfclass;  /* ELFCLASS32/64 */
+	unsigned char kernel_byteorder; /* ELFDATA2LSB/MSB */
 	char *kernel_image; /* its path */
 
 	/* Options shared by the commands. */
@@ -65,7 +67,14 @@ int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
 		   const struct strvec *symvers, const char *vmlinux);
 
 /*
- * Adds the modules named by path: a module file, or a directory searched
- * recursively for .ko, .ko.xz, .ko.zst, .ko.gz and module .o files.
+ * The module files path names, for every command: path itself when it is
+ * not a directory (the reader reports what it is), else a recursive search
+ * for .ko, .ko.xz, .ko.zst, .ko.gz and module .o files (a .o with a .mod
+ * beside it and no .ko), sorted, following symbolic links, each directory
+ * searched once. Appends to out; what is skipped is reported to diags.
+ * Returns 0, or a negative errno when path itself cannot be read.
  */
+int ka_modules_find(const char *path, struct strvec *out,
+		    struct ka_diags *diags, bool *is_dir);
+/* Adds the modules found by ka_modules_find(path) to run->modules. */
 void ka_modules_collect(struct ka_run *run, const char *path);

@@ -191,8 +191,11 @@ static int do_check(int argc, char *argv[])
 	 * names it, so then the modules are read first.
 	 */
 	if (kernel || symvers.n || vmlinux) {
-		if (ka_kernel_load(&run, kernel, &symvers, vmlinux) < 0)
-			goto finish;
+		/*
+		 * A kernel side that cannot be read is reported (exit 2); the
+		 * modules are still read and audited against what was read.
+		 */
+		(void)ka_kernel_load(&run, kernel, &symvers, vmlinux);
 		for (int i = optind; i < argc; i++)
 			ka_modules_collect(&run, argv[i]);
 	} else {

@@ -145,7 +145,8 @@ static void flush(struct origins *o, Dwarf *dw, struct hashmap *out)
 		ka_inline_count_add(out, key, o->v[i].n);
 		free(key);
 	}
-	memset(o->v, 0, o->cap * sizeof(*o->v));
+	if (o->cap) /* o->v is NULL until the first insertion (UBSan nonnull) */
+		memset(o->v, 0, o->cap * sizeof(*o->v));
 	o->n = 0;
 }
 

@@ -1,6 +1,10 @@
 /*
- * Finding modules: files named on the command line, and directories searched
- * recursively (a /lib/modules/VERSION tree or a Kbuild output directory).
+ * Finding modules, one rule for every command: files named on the command
+ * line, and directories searched recursively (a /lib/modules/VERSION tree or
+ * a Kbuild output directory). Symbolic links are followed, to files and to
+ * directories; a directory already searched (a link loop, or two links to
+ * one place) is not searched again. Entries named like modules that are not
+ * regular files (FIFOs, devices, dangling links) are reported and skipped.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -9,13 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ksymaudit/elffile.h"
 #include "ksymaudit/run.h"
-
-static bool is_module_name(const char *n)
-{
-	return str_ends(n, ".ko") || str_ends(n, ".ko.xz") ||
-	       str_ends(n, ".ko.zst") || str_ends(n, ".ko.gz");
-}
 
 static bool exists(const char *dir, const char *stem, const char *suffix)
 {
@@ -47,6 +46,149 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct walk {
+	struct ka_diags *diags;
+	struct strvec *out;
+	struct dirid {
+		dev_t dev;
+		ino_t ino;
+	} *seen;
+	size_t n_seen, cap_seen;
+};
+
+/* Records a directory; false when it was searched already. */
+static bool first_visit(struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n_seen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return false;
+	ARRAY_GROW(w->seen, w->n_seen, w->cap_seen);
+	w->seen[w->n_seen++] = (struct dirid){st->st_dev, st->st_ino};
+	return true;
+}
+
+/*
+ * /lib/modules/VERSION/build and source point at a whole kernel tree: not
+ * part of the module tree they sit in.
+ */
+static bool kernel_tree_link(const char *dir, const char *name)
+{
+	struct stat st;
+	char *p;
+	bool r;
+
+	if (strcmp(name, "build") != 0 && strcmp(name, "source") != 0)
+		return false;
+	p = xasprintf("%s/%s", dir, name);
+	r = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+	free(p);
+	if (!r)
+		return false;
+	p = xasprintf("%s/modules.order", dir);
+	r = access(p, F_OK) == 0;
+	free(p);
+	if (!r) {
+		p = xasprintf("%s/modules.dep", dir);
+		r = access(p, F_OK) == 0;
+		free(p);
+	}
+	return r;
+}
+
+static void walk(struct walk *w, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct strvec files = {0}, dirs = {0};
+	struct dirent *de;
+
+	if (!d) {
+		ka_diag_add(w->diags, true, dir, 0, "cannot read directory: %s",
+			    strerror(errno));
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		bool modname;
+		char *p;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		modname = ka_module_file_name(de->d_name) ||
+			  is_module_object(dir, de->d_name);
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) < 0) {
+			/* A dangling link or a loop named like a module. */
+			if (modname)
+				ka_diag_add(w->diags, true, p, 0, "%s",
+					    strerror(errno));
+			free(p);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode) && !kernel_tree_link(dir, de->d_name)) {
+			strvec_push_owned(&dirs, p);
+		} else if (modname && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+			ka_diag_add(w->diags, true, p, 0,
+				    "is a %s, not a regular file: skipped",
+				    ka_file_type_name(st.st_mode));
+			free(p);
+		} else if (modname && S_ISREG(st.st_mode)) {
+			strvec_push_owned(&files, p);
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+
+	if (files.n)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
+	if (dirs.n)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_str);
+	for (size_t i = 0; i < files.n; i++)
+		strvec_push(w->out, files.v[i]);
+	for (size_t i = 0; i < dirs.n; i++) {
+		struct stat st;
+		if (stat(dirs.v[i], &st) < 0)
+			continue;
+		if (!first_visit(w, &st)) {
+			ka_diag_add(w->diags, false, dirs.v[i], 0,
+				    "directory already searched (a link loop or "
+				    "a second link to it): skipped");
+			continue;
+		}
+		walk(w, dirs.v[i]);
+	}
+	strvec_free(&files);
+	strvec_free(&dirs);
+}
+
+int ka_modules_find(const char *path, struct strvec *out,
+		    struct ka_diags *diags, bool *is_dir)
+{
+	struct walk w = {.diags = diags, .out = out};
+	struct stat st;
+	size_t before = out->n;
+
+	*is_dir = false;
+	if (stat(path, &st) < 0) {
+		int r = -errno;
+		ka_diag_add(diags, true, path, 0, "%s", strerror(-r));
+		return r;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		/* A file named by the user: ka_elf_open reports its type. */
+		strvec_push(out, path);
+		return 0;
+	}
+	*is_dir = true;
+	first_visit(&w, &st);
+	walk(&w, path);
+	free(w.seen);
+	if (out->n == before)
+		ka_diag_add(diags, false, path, 0,
+			    "no modules found in this directory");
+	return 0;
+}
+
 /* Module.symvers names a module by path without .ko ("kernel/fs/foo"). */
 static bool owner_is(const char *owner, const char *name)
 {
@@ -63,7 +205,7 @@ static void load_one(struct ka_run *run, const char *path)
 {
 	struct ka_module *m = xcalloc(1, sizeof(*m));
 
-	if (ka_module_load(run->kmod, path, &run->exports, &run->diags, m) < 0) {
+	if (ka_module_load(path, &run->exports, &run->diags, m) < 0) {
 		free(m);
 		ka_run_add_input(run, path, "module", false);
 		return;
@@ -83,70 +225,18 @@ static void load_one(struct ka_run *run, const char *path)
 	ka_run_add_input(run, path, "module", true);
 }
 
-static void walk(struct ka_run *run, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct strvec files = {0}, dirs = {0};
-	struct dirent *de;
-
-	if (!d) {
-		ka_diag_add(&run->diags, true, dir, 0, "cannot read directory: %s",
-			    strerror(errno));
-		return;
-	}
-	while ((de = readdir(d))) {
-		struct stat st;
-		char *p;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (lstat(p, &st) < 0) {
-			ka_diag_add(&run->diags, true, p, 0, "%s", strerror(errno));
-			free(p);
-			continue;
-		}
-		/* Never follow directory links: /lib/modules/V/build points
-		 * at a whole headers tree. */
-		if (S_ISDIR(st.st_mode))
-			strvec_push_owned(&dirs, p);
-		else if (is_module_name(de->d_name) ||
-			 is_module_object(dir, de->d_name))
-			strvec_push_owned(&files, p);
-		else
-			free(p);
-	}
-	closedir(d);
-
-	if (files.n)
-		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
-	if (dirs.n)
-		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_str);
-	for (size_t i = 0; i < files.n; i++)
-		load_one(run, files.v[i]);
-	for (size_t i = 0; i < dirs.n; i++)
-		walk(run, dirs.v[i]);
-	strvec_free(&files);
-	strvec_free(&dirs);
-}
-
 void ka_modules_collect(struct ka_run *run, const char *path)
 {
-	struct stat st;
+	struct strvec files = {0};
+	bool is_dir;
 
-	if (stat(path, &st) < 0) {
-		ka_diag_add(&run->diags, true, path, 0, "%s", strerror(errno));
+	if (ka_modules_find(path, &files, &run->diags, &is_dir) < 0) {
 		ka_run_add_input(run, path, "module", false);
 		return;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		size_t before = run->n_modules;
+	if (is_dir)
 		ka_run_add_input(run, path, "directory", true);
-		walk(run, path);
-		if (run->n_modules == before)
-			ka_diag_add(&run->diags, false, path, 0,
-				    "no modules found in this directory");
-		return;
-	}
-	load_one(run, path);
+	for (size_t i = 0; i < files.n; i++)
+		load_one(run, files.v[i]);
+	strvec_free(&files);
 }

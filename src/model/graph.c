@@ -39,7 +39,7 @@ static int symtab_open(struct ka_elf *e, struct symtab *st)
 		st->scn_flags[i] = sh.sh_flags;
 		if (sh.sh_type == SHT_SYMTAB && sh.sh_entsize) {
 			st->data = elf_getdata(scn, NULL);
-			st->n = sh.sh_size / sh.sh_entsize;
+			st->n = st->data ? st->data->d_size / sh.sh_entsize : 0;
 			st->strndx = sh.sh_link;
 		}
 	}
@@ -289,6 +289,7 @@ int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 	if (n < 0) {
 		ka_refs_free(&refs);
 		symtab_close(&st);
+		ka_graph_free(g); /* the nodes read above */
 		return n;
 	}
 	linked_jump_table(g, &st, &refs);

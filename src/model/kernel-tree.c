@@ -2,67 +2,12 @@
  * Inputs of a whole-kernel run (tree, explain): the kernel image, every
  * module file of a tree, their exports, and Debian's debug layout.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ksymaudit/graph.h"
-
-static bool is_module_file(const char *n)
-{
-	return str_ends(n, ".ko") || str_ends(n, ".ko.xz") ||
-	       str_ends(n, ".ko.zst") || str_ends(n, ".ko.gz");
-}
-
-static void collect(const char *path, struct strvec *out, struct ka_diags *d,
-		    unsigned depth)
-{
-	struct stat st;
-	if (lstat(path, &st) < 0) {
-		ka_diag_add(d, true, path, 0, "cannot read: %s", strerror(errno));
-		return;
-	}
-	if (S_ISREG(st.st_mode)) {
-		strvec_push(out, path);
-		return;
-	}
-	if (!S_ISDIR(st.st_mode) || depth > 32)
-		return;
-	struct dirent **ents;
-	int n = scandir(path, &ents, NULL, alphasort);
-	if (n < 0) {
-		ka_diag_add(d, true, path, 0, "cannot read directory: %s",
-			    strerror(errno));
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		const char *nm = ents[i]->d_name;
-		if (nm[0] != '.') {
-			char *sub = xasprintf("%s/%s", path, nm);
-			struct stat s2;
-			if (lstat(sub, &s2) == 0 &&
-			    (S_ISDIR(s2.st_mode) ||
-			     (S_ISREG(s2.st_mode) && is_module_file(nm))))
-				collect(sub, out, d, depth + 1);
-			free(sub);
-		}
-		free(ents[i]);
-	}
-	free(ents);
-}
-
-static char *module_owner(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	char *n = xstrndup(b, strcspn(b, "."));
-	for (char *p = n; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return n;
-}
 
 static void read_module_exports(struct ka_run *run, const struct strvec *mods)
 {
@@ -76,7 +21,7 @@ static void read_module_exports(struct ka_run *run, const struct strvec *mods)
 			ka_run_add_input(run, mods->v[i], "module", false);
 			continue;
 		}
-		char *owner = module_owner(mods->v[i]);
+		char *owner = ka_module_name_from_path(mods->v[i]);
 		int r = ka_elf_exports_read(&e, owner, NULL, &run->exports,
 					    &run->diags);
 		ka_run_add_input(run, mods->v[i], "module", r >= 0);
@@ -119,8 +64,16 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 			    "no kernel image: only modules are walked");
 	if (cli->kernel && !cli->module_dirs.n)
 		strvec_push(&cli->module_dirs, cli->kernel);
-	for (size_t i = 0; i < cli->module_dirs.n; i++)
-		collect(cli->module_dirs.v[i], &o->modules, &run->diags, 0);
+	for (size_t i = 0; i < cli->module_dirs.n; i++) {
+		bool is_dir;
+		if (ka_modules_find(cli->module_dirs.v[i], &o->modules,
+				    &run->diags, &is_dir) < 0)
+			ka_run_add_input(run, cli->module_dirs.v[i], "module",
+					 false);
+		else if (is_dir)
+			ka_run_add_input(run, cli->module_dirs.v[i],
+					 "directory", true);
+	}
 	read_module_exports(run, &o->modules);
 	for (size_t i = 0; i < cli->waivers.n; i++)
 		ka_waivers_load(cli->waivers.v[i], &run->rules, &run->diags);

@@ -44,6 +44,8 @@ static int load_vmlinux(struct ka_run *run, const char *path)
 	if (r >= 0) {
 		run->have_kernel_machine = true;
 		run->kernel_machine = e.ehdr.e_machine;
+		run->kernel_elfclass = e.ehdr.e_ident[EI_CLASS];
+		run->kernel_byteorder = e.ehdr.e_ident[EI_DATA];
 		free(run->kernel_image);
 		run->kernel_image = xstrdup(path);
 	}

@@ -44,20 +44,6 @@ struct filectx {
 	struct ka_diags diags;
 };
 
-static char *module_name(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	const char *dot = strstr(b, ".ko");
-	if (!dot)
-		dot = str_ends(b, ".o") ? b + strlen(b) - 2 : b + strlen(b);
-	char *n = xstrndup(b, (size_t)(dot - b));
-	for (char *p = n; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return n;
-}
-
 /* References whose sites are attributed: to GPL-only exports for the
  * checks, to the symbol explain asks about. */
 static bool wanted_target(const struct filectx *c, const struct ka_gedge *e)
@@ -561,7 +547,7 @@ static void process(struct shared *sh, const struct job *j)
 		free(why);
 		goto merge;
 	}
-	c.owner = j->is_vmlinux ? xstrdup("vmlinux") : module_name(j->path);
+	c.owner = j->is_vmlinux ? xstrdup("vmlinux") : ka_module_name_from_path(j->path);
 	if (ka_graph_build(&c.g, &e, c.owner, &sh->run->exports, sh->o->explain,
 			   &c.diags) < 0)
 		goto close;

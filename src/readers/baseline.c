@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "ksymaudit/baseline.h"
+#include "ksymaudit/elffile.h"
 
 /* JSON reports are written by us: nothing nests deeper than a few levels. */
 #define BASELINE_MAX_DEPTH 32
@@ -175,56 +176,26 @@ static int read_report(const struct ctx *c, struct json_object *root,
 	return 0;
 }
 
-/* The whole file into *buf (NUL-terminated), at most BASELINE_MAX_SIZE. */
+/*
+ * The whole file into *buf (NUL-terminated), at most BASELINE_MAX_SIZE,
+ * through ka_input_read: a FIFO or device is refused, not waited on.
+ */
 static int slurp(const struct ctx *c, char **buf, size_t *len)
 {
-	FILE *f = fopen(c->path, "re");
-	struct stat st;
-	size_t cap = 0, n = 0;
-	char *p = NULL;
-	int r = 0;
+	char *why;
+	int r = ka_input_read(c->path, buf, len, &why);
 
-	*buf = NULL;
-	if (!f) {
-		r = -errno;
-		ka_diag_add(c->diags, true, c->path, 0, "baseline: %s", strerror(-r));
-		return r;
-	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		ka_diag_add(c->diags, true, c->path, 0, "baseline: %s",
-			    strerror(EISDIR));
-		return -EISDIR;
-	}
-	for (;;) {
-		if (n + 1 >= cap) {
-			if (cap >= (size_t)BASELINE_MAX_SIZE) {
-				r = bad(c, "larger than %ld MB", BASELINE_MAX_SIZE >> 20);
-				break;
-			}
-			cap = cap ? cap * 2 : 65536;
-			p = xrealloc(p, cap);
-		}
-		size_t got = fread(p + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				r = -EIO;
-				ka_diag_add(c->diags, true, c->path, 0,
-					    "baseline: read error");
-			}
-			break;
-		}
-	}
-	fclose(f);
 	if (r < 0) {
-		free(p);
+		ka_diag_add(c->diags, true, c->path, 0, "baseline: %s",
+			    r == -EISDIR ? strerror(EISDIR) : why);
+		free(why);
 		return r;
 	}
-	p = p ? p : xmalloc(1);
-	p[n] = '\0';
-	*buf = p;
-	*len = n;
+	if (*len > (size_t)BASELINE_MAX_SIZE) {
+		free(*buf);
+		*buf = NULL;
+		return bad(c, "larger than %ld MB", BASELINE_MAX_SIZE >> 20);
+	}
 	return 0;
 }
 

@@ -395,7 +395,7 @@ static void load_slots(struct ctx *c, size_t scnidx, struct table *t)
 		d = elf_getdata(s, NULL);
 		if (!d)
 			continue;
-		nrel = sh.sh_size / sh.sh_entsize;
+		nrel = d->d_size / sh.sh_entsize;
 		t->rela = sh.sh_type == SHT_RELA;
 		for (size_t i = 0; i < nrel; i++) {
 			GElf_Rela r;
@@ -521,7 +521,7 @@ static void find_symtab(struct ctx *c)
 			continue;
 		if (sh.sh_type == SHT_SYMTAB && sh.sh_entsize) {
 			c->symdata = elf_getdata(s, NULL);
-			c->nsyms = c->symdata ? sh.sh_size / sh.sh_entsize : 0;
+			c->nsyms = c->symdata ? c->symdata->d_size / sh.sh_entsize : 0;
 			c->symstrndx = sh.sh_link;
 		} else if (sh.sh_type == SHT_SYMTAB_SHNDX) {
 			c->xndxdata = elf_getdata(s, NULL);

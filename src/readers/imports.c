@@ -53,7 +53,7 @@ int ka_imports_read(struct ka_elf *e, struct ka_module *m)
 		data = elf_getdata(scn, NULL);
 		if (!data || !sh.sh_entsize)
 			return -ENOEXEC;
-		n = sh.sh_size / sh.sh_entsize;
+		n = data->d_size / sh.sh_entsize;
 		for (size_t i = 1; i < n; i++) {
 			GElf_Sym sym;
 			const char *name;

@@ -1,7 +1,9 @@
 /*
- * Module metadata (.modinfo): through libkmod, or straight from the ELF
- * image when libkmod cannot open the file (e.g. a gzip-compressed module and
- * a libkmod built without zlib).
+ * Module metadata (.modinfo), read from the ELF image that elffile.c has
+ * already opened, decompressed and validated. Not through libkmod: it would
+ * open and decompress the file a second time, and it is not hardened
+ * against hostile files (kmod 30 asserts on a bad e_shnum/e_shstrndx and
+ * aborts the whole process). libkmod is for lookups in /lib/modules.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,32 +37,6 @@ void ka_modinfo_set(struct ka_module *m, const char *key, const char *value)
 	}
 }
 
-int ka_modinfo_from_kmod(struct kmod_ctx *ctx, const char *path,
-			 struct ka_module *m)
-{
-	struct kmod_module *mod = NULL;
-	struct kmod_list *list = NULL, *l;
-	int r;
-
-	r = kmod_module_new_from_path(ctx, path, &mod);
-	if (r < 0)
-		return r;
-	r = kmod_module_get_info(mod, &list);
-	if (r < 0) {
-		kmod_module_unref(mod);
-		return r;
-	}
-	kmod_list_foreach(l, list) {
-		const char *k = kmod_module_info_get_key(l);
-		const char *v = kmod_module_info_get_value(l);
-		if (k && v)
-			ka_modinfo_set(m, k, v);
-	}
-	kmod_module_info_free_list(list);
-	kmod_module_unref(mod);
-	return 0;
-}
-
 int ka_modinfo_from_elf(struct ka_elf *e, struct ka_module *m)
 {
 	Elf_Scn *scn = ka_elf_section(e, ".modinfo");
@@ -70,8 +46,10 @@ int ka_modinfo_from_elf(struct ka_elf *e, struct ka_module *m)
 	if (!scn)
 		return 0; /* no metadata at all: checks report what is missing */
 	d = elf_rawdata(scn, NULL);
-	if (!d || !d->d_buf)
+	if (!d)
 		return -ENOEXEC;
+	if (!d->d_buf || !d->d_size)
+		return 0; /* empty, or SHT_NOBITS: no entries */
 	p = d->d_buf;
 	end = p + d->d_size;
 	while (p < end) {

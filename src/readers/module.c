@@ -10,8 +10,15 @@
 static const char *const suffixes[] = {".ko.xz", ".ko.zst", ".ko.gz", ".ko",
 				       ".o"};
 
-/* "drivers/foo/bar-baz.ko.xz" -> "bar_baz", as KBUILD_MODNAME. */
-static char *name_from_path(const char *path)
+bool ka_module_file_name(const char *name)
+{
+	for (size_t i = 0; i + 1 < KA_ARRAY_SIZE(suffixes); i++)
+		if (str_ends(name, suffixes[i]))
+			return true;
+	return false;
+}
+
+char *ka_module_name_from_path(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char *name;
@@ -29,9 +36,8 @@ static char *name_from_path(const char *path)
 	return name;
 }
 
-int ka_module_load(struct kmod_ctx *ctx, const char *path,
-		   struct ka_exportdb *db, struct ka_diags *diags,
-		   struct ka_module *m)
+int ka_module_load(const char *path, struct ka_exportdb *db,
+		   struct ka_diags *diags, struct ka_module *m)
 {
 	struct ka_elf e;
 	char *why = NULL;
@@ -58,18 +64,14 @@ int ka_module_load(struct kmod_ctx *ctx, const char *path,
 	m->elfclass = e.ehdr.e_ident[EI_CLASS];
 	m->byteorder = e.ehdr.e_ident[EI_DATA];
 
-	r = -ENOSYS;
-	if (ctx)
-		r = ka_modinfo_from_kmod(ctx, path, m);
-	if (r < 0)
-		r = ka_modinfo_from_elf(&e, m);
+	r = ka_modinfo_from_elf(&e, m);
 	if (r < 0) {
 		ka_diag_add(diags, true, path, 0, "cannot read .modinfo: %s",
-			    strerror(-r));
+			    elf_errmsg(-1));
 		goto fail;
 	}
 	if (!m->name)
-		m->name = name_from_path(path);
+		m->name = ka_module_name_from_path(path);
 
 	/* A module .o may lack both (no MODULE_* macro); modpost reads it. */
 	if (!m->is_object && !ka_elf_section(&e, ".modinfo") &&

@@ -95,6 +95,8 @@ struct ctx {
 	size_t nsyms;
 	Elf_Data *symdata;
 	size_t strndx;
+	const char *why; /* what went wrong, for the message */
+	size_t bad_scn;  /* the section it went wrong in, 0 if none */
 };
 
 /* One relocation, decoded. */
@@ -144,12 +146,19 @@ static int load_sections(struct ctx *c)
 {
 	if (elf_getshdrnum(c->e->elf, &c->nscn) != 0)
 		return -EINVAL;
+	if (c->nscn == 0) {
+		c->why = "no section headers";
+		return -EINVAL;
+	}
 	c->s = xcalloc(c->nscn, sizeof(*c->s));
+	c->s[0].name = ""; /* SHN_UNDEF: a section symbol may point there */
 	for (size_t i = 1; i < c->nscn; i++) {
 		Elf_Scn *scn = elf_getscn(c->e->elf, i);
 		GElf_Shdr sh;
-		if (!scn || !gelf_getshdr(scn, &sh))
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			c->why = "bad section header";
 			return -EINVAL;
+		}
 		struct scninfo *si = &c->s[i];
 		si->name = elf_strptr(c->e->elf, c->e->shstrndx, sh.sh_name);
 		if (!si->name)
@@ -164,7 +173,7 @@ static int load_sections(struct ctx *c)
 static int64_t read_implicit(struct ctx *c, size_t scn, uint64_t off)
 {
 	Elf_Data *d = scn_data(c, scn);
-	if (!d || !d->d_buf || off + 4 > d->d_size)
+	if (!d || !d->d_buf || off > d->d_size || d->d_size - off < 4)
 		return 0;
 	const unsigned char *p = (const unsigned char *)d->d_buf + off;
 	uint32_t v = c->e->ehdr.e_ident[EI_DATA] == ELFDATA2MSB
@@ -401,28 +410,37 @@ static int one_section(struct ctx *c, Elf_Scn *rscn, const GElf_Shdr *sh,
 	if (role == ROLE_SKIP || sh->sh_entsize == 0)
 		return 0;
 
+	c->bad_scn = elf_ndxscn(rscn);
 	Elf_Scn *symscn = elf_getscn(c->e->elf, sh->sh_link);
 	GElf_Shdr symsh;
 	if (!symscn || !gelf_getshdr(symscn, &symsh) ||
-	    symsh.sh_entsize == 0)
+	    (symsh.sh_type != SHT_SYMTAB && symsh.sh_type != SHT_DYNSYM) ||
+	    symsh.sh_entsize == 0) {
+		c->why = "its sh_link is not a symbol table";
 		return -EINVAL;
+	}
 	Elf_Data *symdata = elf_getdata(symscn, NULL);
-	if (!symdata)
+	if (!symdata || (symdata->d_size && !symdata->d_buf)) {
+		c->why = "its symbol table cannot be read";
 		return -EINVAL;
+	}
 	if (symdata != c->symdata) {
-		/* A relocation section with another symbol table. */
+		/* A relocation section with another symbol table; the count
+		   comes from the data read, never from sh_size alone. */
 		free(c->asked);
 		c->symdata = symdata;
-		c->nsyms = symsh.sh_size / symsh.sh_entsize;
+		c->nsyms = symdata->d_size / symsh.sh_entsize;
 		c->strndx = symsh.sh_link;
-		c->asked = xcalloc(c->nsyms, 1);
+		c->asked = xcalloc(c->nsyms ? c->nsyms : 1, 1);
 	}
 
 	Elf_Data *d = elf_getdata(rscn, NULL);
-	if (!d)
+	if (!d || (d->d_size && !d->d_buf)) {
+		c->why = "its entries cannot be read";
 		return -EINVAL;
+	}
 	bool rela = sh->sh_type == SHT_RELA;
-	size_t n = sh->sh_size / sh->sh_entsize;
+	size_t n = d->d_size / sh->sh_entsize;
 	bool table = role == ROLE_ANNEX || role == ROLE_ALTINSTR;
 	if (table && n > *bufcap) {
 		*bufcap = n;
@@ -430,8 +448,10 @@ static int one_section(struct ctx *c, Elf_Scn *rscn, const GElf_Shdr *sh,
 	}
 	for (size_t k = 0; k < n; k++) {
 		struct rel r;
-		if (!decode(c, d, rela, k, target, &r))
+		if (!decode(c, d, rela, k, target, &r)) {
+			c->why = "a relocation entry cannot be read";
 			return -EINVAL;
+		}
 		if (table) {
 			(*buf)[k] = r;
 			continue;
@@ -444,7 +464,8 @@ static int one_section(struct ctx *c, Elf_Scn *rscn, const GElf_Shdr *sh,
 		else
 			push(c, &r, KA_REF_DATA, target, r.off, target);
 	}
-	if (!table)
+	c->bad_scn = 0;
+	if (!table || n == 0)
 		return 0;
 	qsort(*buf, n, sizeof(**buf), cmp_rel);
 	if (role == ROLE_ALTINSTR)
@@ -472,16 +493,23 @@ int ka_refs_collect(struct ka_elf *e, ka_ref_filter want, void *arg,
 	for (size_t i = 1; !err && i < c.nscn; i++) {
 		Elf_Scn *scn = elf_getscn(e->elf, i);
 		GElf_Shdr sh;
-		if (!scn || !gelf_getshdr(scn, &sh))
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			c.why = "bad section header";
 			err = -EINVAL;
-		else if (sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL)
+		} else if (sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL)
 			err = one_section(&c, scn, &sh, &alts, &buf, &bufcap);
 	}
 	if (!err)
 		alt_remap(&c, &alts, first);
+	else if (diags && c.bad_scn)
+		ka_diag_add(diags, false, e->path, 0,
+			    "cannot read relocations of section %zu (%s): %s",
+			    c.bad_scn, c.s ? c.s[c.bad_scn].name : "?",
+			    c.why ? c.why : "bad relocation section");
 	else if (diags)
 		ka_diag_add(diags, false, e->path, 0,
-			    "cannot read relocations: %s", elf_errmsg(-1));
+			    "cannot read relocations: %s",
+			    c.why ? c.why : "bad section headers");
 	free(alts.v);
 	free(buf);
 	free(c.asked);

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "ksymaudit/elffile.h"
 #include "ksymaudit/report.h"
 
 /* The JSON schema versions this reader understands (emit.h has the
@@ -533,29 +534,20 @@ int ka_report_read(const char *path, struct ka_report *r,
 		   struct ka_diags *diags)
 {
 	*r = (struct ka_report){ 0 };
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		ka_diag_add(diags, true, path, 0, "cannot read: %s",
-			    strerror(errno));
-		return -errno;
+	/* Through ka_input_read: a FIFO or device is refused, not waited on. */
+	char *buf, *why;
+	size_t len;
+	int rr = ka_input_read(path, &buf, &len, &why);
+	if (rr < 0) {
+		ka_diag_add(diags, true, path, 0, "cannot read: %s", why);
+		free(why);
+		return rr;
 	}
-	struct stat st;
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > REPORT_MAX_BYTES) {
+	if ((uint64_t)len > REPORT_MAX_BYTES) {
 		ka_diag_add(diags, true, path, 0,
 			    "not a regular file of at most 1 GiB");
-		fclose(f);
-		return -EINVAL;
-	}
-	size_t len = (size_t)st.st_size;
-	char *buf = xmalloc(len + 1);
-	size_t got = fread(buf, 1, len, f);
-	bool err = ferror(f);
-	fclose(f);
-	if (err || got != len) {
-		ka_diag_add(diags, true, path, 0, "read error");
 		free(buf);
-		return -EIO;
+		return -EINVAL;
 	}
 	buf[len] = '\0';
 	int ret = ka_report_parse(path, buf, len, r, diags);

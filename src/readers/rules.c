@@ -4,6 +4,7 @@
  * a kernel header). Waiver files are read by waivers.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ksymaudit/elffile.h"
 #include "ksymaudit/rules.h"
 
 static bool is_dir(const char *p)
@@ -54,33 +56,45 @@ char *ka_rules_find_dir(const char *dir, const char *argv0)
 	return xstrdup(KA_SOURCE_RULES_DIR);
 }
 
+void ka_rules_parse_list(const char *buf, size_t len, struct strvec *out)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *s = p;
+
+		p = nl ? nl + 1 : end;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e == s || *s == '#' || memchr(s, '\0', (size_t)(e - s)))
+			continue;
+		strvec_push_owned(out, xstrndup(s, (size_t)(e - s)));
+	}
+}
+
 /* Reads a list file: one entry a line, '#' comments, blanks trimmed. */
 static int read_list(const char *path, struct strvec *out,
 		     struct ka_diags *diags)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *buf, *why;
+	size_t len, before = out->n;
+	int r = ka_input_read(path, &buf, &len, &why);
 
-	if (!f) {
-		int r = -errno;
-		ka_diag_add(diags, true, path, 0, "%s", strerror(-r));
+	if (r < 0) {
+		ka_diag_add(diags, true, path, 0, "%s", why);
+		free(why);
 		return r;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		char *p = line, *end = line + len;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
-				   end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		if (end == p || *p == '#')
-			continue;
-		strvec_push_owned(out, xstrndup(p, (size_t)(end - p)));
+	ka_rules_parse_list(buf, len, out);
+	free(buf);
+	if (out->n == before) {
+		ka_diag_add(diags, true, path, 0,
+			    "no entries: a rules list needs at least one line");
+		return -EINVAL;
 	}
-	free(line);
-	fclose(f);
 	return 0;
 }
 
@@ -106,7 +120,8 @@ int ka_rules_load(const char *dir, struct ka_rules *r, struct ka_diags *diags)
 		return ret;
 	/* Reviewed exceptions shipped with the rules: ksymaudit-rules(5). */
 	p = xasprintf("%s/waivers", dir);
-	if (access(p, F_OK) == 0)
+	if (access(p, F_OK) == 0 || faccessat(AT_FDCWD, p, F_OK,
+					       AT_SYMLINK_NOFOLLOW) == 0)
 		ret = ka_waivers_load(p, r, diags);
 	free(p);
 	return ret;

@@ -31,7 +31,7 @@ int ka_symindex_build(struct ka_elf *e, struct ka_symindex *ix)
 		Elf_Data *d = elf_getdata(scn, NULL);
 		if (!d)
 			return -EINVAL;
-		size_t n = sh.sh_size / sh.sh_entsize;
+		size_t n = d->d_size / sh.sh_entsize;
 		for (size_t i = 1; i < n; i++) {
 			GElf_Sym s;
 			GElf_Shdr tsh;

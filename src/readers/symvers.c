@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ksymaudit/elffile.h"
 #include "ksymaudit/exports.h"
 
 #define MAX_FIELDS 6
@@ -59,7 +60,7 @@ static int parse_line(const char *path, unsigned lineno, char *line,
 	size_t n = split_tabs(line, f);
 	const char *sym, *mod, *ns = NULL, *type = "EXPORT_SYMBOL";
 	enum ka_export_type t;
-	struct ka_export *e;
+	struct ka_export *e, *known;
 	uint32_t crc;
 
 	switch (n) {
@@ -78,10 +79,16 @@ static int parse_line(const char *path, unsigned lineno, char *line,
 			mod = f[2];
 			type = f[3];
 			ns = f[4];
-		} else { /* 5.4-5.5 */
+		} else if (ka_export_type_parse(f[4], &t)) { /* 5.4-5.5 */
 			ns = f[2];
 			mod = f[3];
 			type = f[4];
+		} else {
+			ka_diag_add(diags, false, path, lineno,
+				    "malformed line: no export type in field 4 "
+				    "('%s', 5.6+ layout) or field 5 ('%s', 5.4-5.5 "
+				    "layout)", f[3], f[4]);
+			return -EINVAL;
 		}
 		break;
 	default:
@@ -114,6 +121,15 @@ static int parse_line(const char *path, unsigned lineno, char *line,
 		ka_diag_add(diags, false, path, lineno,
 			    "malformed line: unknown export type '%s'", type);
 		return -EINVAL;
+	}
+
+	known = hashmap_get(&db->by_name, sym);
+	if (known && known->source == KA_SRC_SYMVERS && known->type != t) {
+		ka_diag_add(diags, false, path, lineno,
+			    "'%s' is %s here but %s at %s:%u; the first is used",
+			    sym, ka_export_type_name(t),
+			    ka_export_type_name(known->type), known->origin,
+			    known->origin_line);
 	}
 
 	e = xcalloc(1, sizeof(*e));
@@ -186,25 +202,15 @@ int ka_symvers_read(const char *path, struct ka_exportdb *db,
 		    struct ka_diags *diags)
 {
 	struct stat st;
+	char *why;
 	void *map;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = ka_input_open(path, &st, &why);
 	if (fd < 0) {
-		r = -errno;
-		ka_diag_add(diags, true, path, 0, "%s", strerror(-r));
-		return r;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		ka_diag_add(diags, true, path, 0, "%s", strerror(-r));
-		close(fd);
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ka_diag_add(diags, true, path, 0, "not a regular file");
-		close(fd);
-		return -EINVAL;
+		ka_diag_add(diags, true, path, 0, "%s", why);
+		free(why);
+		return fd;
 	}
 	if (st.st_size == 0) {
 		close(fd);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksymaudit/elffile.h"
 #include "ksymaudit/rules.h"
 
 static char *next_field(char **p)
@@ -85,36 +86,59 @@ static bool parse_line(char *line, struct ka_waiver *w, const char **why)
 	return true;
 }
 
-int ka_waivers_load(const char *path, struct ka_rules *r,
-		    struct ka_diags *diags)
+void ka_waivers_parse(const char *path, const char *buf, size_t len,
+		      struct ka_rules *r, struct ka_diags *diags)
 {
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		int err = -errno;
-		ka_diag_add(diags, true, path, 0, "%s", strerror(-err));
-		return err;
-	}
-	char *line = NULL;
-	size_t cap = 0;
+	const char *p = buf, *end = buf + len;
 	unsigned lineno = 0;
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		char *s = trim(line);
-		if (!*s || *s == '#')
-			continue;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = xstrndup(p, l), *s;
 		struct ka_waiver w;
 		const char *why;
+
+		p = nl ? nl + 1 : end;
+		lineno++;
+		if (strlen(line) != l) {
+			ka_diag_add(diags, false, path, lineno,
+				    "malformed waiver skipped: contains a NUL byte");
+			free(line);
+			continue;
+		}
+		s = trim(line);
+		if (!*s || *s == '#') {
+			free(line);
+			continue;
+		}
 		if (!parse_line(s, &w, &why)) {
 			ka_diag_add(diags, false, path, lineno,
 				    "malformed waiver skipped: %s", why);
+			free(line);
 			continue;
 		}
+		free(line);
 		w.file = xstrdup(path);
 		w.line = lineno;
 		ARRAY_GROW(r->waivers, r->n_waivers, r->cap_waivers);
 		r->waivers[r->n_waivers++] = w;
 	}
-	free(line);
-	fclose(f);
+}
+
+int ka_waivers_load(const char *path, struct ka_rules *r,
+		    struct ka_diags *diags)
+{
+	char *buf, *why;
+	size_t len;
+	int err = ka_input_read(path, &buf, &len, &why);
+
+	if (err < 0) {
+		ka_diag_add(diags, true, path, 0, "%s", why);
+		free(why);
+		return err;
+	}
+	ka_waivers_parse(path, buf, len, r, diags);
+	free(buf);
 	return 0;
 }

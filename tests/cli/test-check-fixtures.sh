@@ -59,7 +59,7 @@ done
 if [ -f "$fx/i686-abs/mod-gpl.ko" ] && [ -f "$fx/x86_64-prel32/vmlinux" ]; then
 	out=$("$bin" check --vmlinux "$fx/x86_64-prel32/vmlinux" --fail-on never \
 		"$fx/i686-abs/mod-gpl.ko" 2>&1)
-	echo "$out" | grep -q "warning: module is for i386 but the kernel image .*x86_64-prel32/vmlinux is for x86_64 \[machine-mismatch\]" ||
+	echo "$out" | grep -q "warning: module is for Intel 80386, 32-bit little-endian but the kernel image .*x86_64-prel32/vmlinux is for AMD x86-64, 64-bit little-endian \[machine-mismatch\]" ||
 		{ echo "FAIL machine-mismatch: $out"; fail=1; }
 fi
 

@@ -246,7 +246,34 @@ START_TEST(test_checks_machine_mismatch)
 	ck_assert_uint_eq(run.findings.n, 1);
 	ck_assert_str_eq(run.findings.v[0].check, "machine-mismatch");
 	ck_assert_str_eq(run.findings.v[0].message,
-			 "module is for aarch64 but the kernel image vmlinux is for x86_64");
+			 "module is for AARCH64 but the kernel image vmlinux is for AMD x86-64");
+	ka_run_free(&run);
+
+	/* Same machine, another byte order (ppc64 vs ppc64le) or word size. */
+	setup(&run);
+	run.have_kernel_machine = true;
+	run.kernel_machine = EM_PPC64;
+	run.kernel_elfclass = ELFCLASS64;
+	run.kernel_byteorder = ELFDATA2LSB;
+	run.kernel_image = xstrdup("vmlinux");
+	m = add_module(&run, "le", (const char *[]){"GPL", NULL}, NULL);
+	m->machine = EM_PPC64;
+	m->elfclass = ELFCLASS64;
+	m->byteorder = ELFDATA2LSB;
+	m = add_module(&run, "be", (const char *[]){"GPL", NULL}, NULL);
+	m->machine = EM_PPC64;
+	m->elfclass = ELFCLASS64;
+	m->byteorder = ELFDATA2MSB;
+	m = add_module(&run, "w32", (const char *[]){"GPL", NULL}, NULL);
+	m->machine = EM_PPC64;
+	m->elfclass = ELFCLASS32;
+	m->byteorder = ELFDATA2LSB;
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 2);
+	ck_assert_str_eq(run.findings.v[0].message,
+			 "module is for PowerPC64, 64-bit big-endian but the kernel image vmlinux is for PowerPC64, 64-bit little-endian");
+	ck_assert_str_eq(run.findings.v[1].message,
+			 "module is for PowerPC64, 32-bit little-endian but the kernel image vmlinux is for PowerPC64, 64-bit little-endian");
 	ka_run_free(&run);
 }
 END_TEST

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ksymaudit/exports.h"
 
@@ -167,6 +169,72 @@ START_TEST(test_symvers_first_export_wins_duplicates_kept)
 			       &db, &d), 2);
 	ck_assert_uint_eq(db.n, 2);
 	ck_assert_int_eq(ka_exportdb_find(&db, "dup")->type, KA_EXPORT_PLAIN);
+	/* Another type for the same symbol is said, with both places. */
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert(!d.v[0].fatal);
+	ck_assert_uint_eq(d.v[0].line, 2);
+	ck_assert_str_eq(d.v[0].message,
+			 "'dup' is EXPORT_SYMBOL_GPL here but EXPORT_SYMBOL at "
+			 "Module.symvers:1; the first is used");
+	ka_exportdb_free(&db);
+	ka_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_symvers_duplicate_same_type_silent)
+{
+	struct ka_exportdb db = {0};
+	struct ka_diags d = {0};
+
+	ck_assert_int_eq(parse("0x1\tdup\tvmlinux\tEXPORT_SYMBOL_GPL\n"
+			       "0x1\tdup\tvmlinux\tEXPORT_SYMBOL_GPL\n",
+			       &db, &d), 2);
+	ck_assert_uint_eq(d.n, 0);
+	ka_exportdb_free(&db);
+	ka_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_symvers_five_fields_unknown_type)
+{
+	struct ka_exportdb db = {0};
+	struct ka_diags d = {0};
+
+	/* Neither layout: the message names both candidate fields. */
+	ck_assert_int_eq(parse("0x1\tsym\tvmlinux\tEXPORT_SYMBOL_WEIRD\tNS\n"
+			       "0x2\tok\tvmlinux\tEXPORT_SYMBOL\t\n", &db, &d), 1);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].message,
+			 "malformed line: no export type in field 4 "
+			 "('EXPORT_SYMBOL_WEIRD', 5.6+ layout) or field 5 ('NS', "
+			 "5.4-5.5 layout)");
+	ka_exportdb_free(&db);
+	ka_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_symvers_special_files)
+{
+	struct ka_exportdb db = {0};
+	struct ka_diags d = {0};
+	char dir[] = "/tmp/ka-symvers-XXXXXX", *fifo;
+
+	/* /dev/null and a FIFO are reported without reading (or blocking). */
+	ck_assert_int_eq(ka_symvers_read("/dev/null", &db, &d), -EINVAL);
+	ck_assert(ka_diags_have_fatal(&d));
+	ck_assert_str_eq(d.v[0].message,
+			 "is a character device, not a regular file: skipped");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fifo = xasprintf("%s/Module.symvers", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(ka_symvers_read(fifo, &db, &d), -EINVAL);
+	ck_assert_str_eq(d.v[1].message,
+			 "is a FIFO (named pipe), not a regular file: skipped");
+	ck_assert_int_eq(ka_symvers_read(dir, &db, &d), -EISDIR);
+	ck_assert_str_eq(d.v[2].message, "is a directory");
+	unlink(fifo);
+	rmdir(dir);
+	free(fifo);
 	ka_exportdb_free(&db);
 	ka_diags_free(&d);
 }
@@ -187,6 +255,9 @@ int main(void)
 	tcase_add_test(tc, test_symvers_empty_is_fatal);
 	tcase_add_test(tc, test_symvers_missing_file);
 	tcase_add_test(tc, test_symvers_first_export_wins_duplicates_kept);
+	tcase_add_test(tc, test_symvers_duplicate_same_type_silent);
+	tcase_add_test(tc, test_symvers_five_fields_unknown_type);
+	tcase_add_test(tc, test_symvers_special_files);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
