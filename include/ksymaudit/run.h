@@ -5,8 +5,6 @@
  */
 #pragma once
 
-#include <libkmod.h>
-
 #include "ksymaudit/common.h"
 #include "ksymaudit/exports.h"
 #include "ksymaudit/findings.h"
@@ -30,7 +28,6 @@ struct ka_run {
 	size_t n_inputs, cap_inputs;
 	struct ka_diags diags;
 	struct ka_findings findings;
-	struct kmod_ctx *kmod;
 
 	/* The kernel image's ELF identity, when one was read. */
 	bool have_kernel_machine;

@@ -125,7 +125,6 @@ static int do_check(int argc, char *argv[])
 	struct strvec symvers = {0}, waivers = {0};
 	const char *kernel = NULL, *vmlinux = NULL;
 	char *auto_kernel = NULL;
-	const char *null_config[] = {NULL};
 	unsigned threads = 0;
 	unsigned long v;
 	char *end;
@@ -183,7 +182,6 @@ static int do_check(int argc, char *argv[])
 		goto finish; /* without the license list no verdict is sound */
 	for (size_t i = 0; i < waivers.n; i++)
 		ka_waivers_load(waivers.v[i], &run.rules, &run.diags);
-	run.kmod = kmod_new(NULL, null_config);
 
 	/*
 	 * The kernel's exports go first, so that they win over a module that

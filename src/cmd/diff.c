@@ -425,14 +425,12 @@ static int do_diff(int argc, char *argv[])
 	if (ka_diags_have_fatal(&run.diags))
 		goto finish;
 	if (old.rep.facts.max_depth != nw.rep.facts.max_depth)
-		ka_diag_add(&run.diags, false, "diff", 0,
+		ka_diag_add(&run.diags, false, NULL, 0,
 			    "OLD and NEW were walked with different depths "
 			    "(%u and %u): export-door compares unlike facts",
 			    old.rep.facts.max_depth, nw.rep.facts.max_depth);
 
 	if (modules.n) {
-		const char *null_config[] = { NULL };
-		run.kmod = kmod_new(NULL, null_config);
 		for (size_t i = 0; i < modules.n; i++)
 			ka_modules_collect(&run, modules.v[i]);
 		mi = xcalloc(run.n_modules + 1, sizeof(*mi));

@@ -55,12 +55,15 @@ static bool has_debug_info(Elf *elf)
  */
 static int try_candidate(struct ka_dwarf *d, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Only regular files: a FIFO planted in a debug directory is never
+	 * waited on. */
 	struct stat st;
+	char *why = NULL;
+	int fd = ka_input_open(path, &st, &why);
+	free(why);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_dev == d->main_dev && st.st_ino == d->main_ino)) {
+	if (st.st_dev == d->main_dev && st.st_ino == d->main_ino) {
 		close(fd);
 		return -1;
 	}

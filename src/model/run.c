@@ -26,8 +26,6 @@ void ka_run_free(struct ka_run *run)
 	ka_diags_free(&run->diags);
 	ka_findings_free(&run->findings);
 	free(run->kernel_image);
-	if (run->kmod)
-		kmod_unref(run->kmod);
 	*run = (struct ka_run){0};
 }
 
