@@ -28,8 +28,13 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
 	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
-		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml npm jq
+		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml jq
 		linux-source-6.1 flex bison libssl-dev dwarves perl)
+fi
+# npm: Debian's, unless the machine already has node with its own npm (a
+# nodejs package from another archive ships npm and conflicts with it).
+if $test_data && ! command -v npm >/dev/null 2>&1; then
+	pkgs+=(npm)
 fi
 apt-get update
 apt-get install -y --no-install-recommends "${pkgs[@]}"
