@@ -21,6 +21,14 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) KA_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) KA_PRINTF(1, 0);
 
+/*
+ * Runs fn(arg) on threads for n jobs: threads (0: one per CPU) capped at n,
+ * the calling thread being one of them; returns when all are done. fn takes
+ * its jobs from arg itself (under its own lock).
+ */
+void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *),
+		    void *arg);
+
 /* Growable array of owned strings. */
 struct strvec {
 	char **v;

@@ -277,22 +277,8 @@ int ka_sites_attribute(struct ka_run *run, unsigned threads)
 	hashmap_free(&by_name);
 	free(claimed);
 
-	if (!threads) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cpus > 0 ? (unsigned)cpus : 1;
-	}
-	if (threads > p.n)
-		threads = p.n ? (unsigned)p.n : 1;
 	pthread_mutex_init(&p.lock, NULL);
-	pthread_t *t = xcalloc(threads, sizeof(*t));
-	unsigned started = 0;
-	for (unsigned i = 1; i < threads; i++)
-		if (pthread_create(&t[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	free(t);
+	ka_run_workers(threads, p.n, worker, &p);
 	pthread_mutex_destroy(&p.lock);
 
 	for (size_t i = 0; i < p.n; i++) {

@@ -684,22 +684,7 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		sh.jobs[sh.n_jobs++] = (struct job){ o->modules.v[i], false };
 	res->files_total = (unsigned)sh.n_jobs;
 
-	unsigned nt = o->threads;
-	if (!nt) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		nt = cpus > 0 ? (unsigned)cpus : 1;
-	}
-	if (nt > sh.n_jobs)
-		nt = sh.n_jobs ? (unsigned)sh.n_jobs : 1;
-	pthread_t *t = xcalloc(nt, sizeof(*t));
-	unsigned started = 0;
-	for (unsigned i = 1; i < nt; i++)
-		if (pthread_create(&t[started], NULL, worker, &sh) == 0)
-			started++;
-	worker(&sh);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	free(t);
+	ka_run_workers(o->threads, sh.n_jobs, worker, &sh);
 	free(sh.jobs);
 
 	if (res->n_uses)

@@ -1,7 +1,9 @@
-/* Allocation helpers, string vectors and the input-problem list. */
+/* Allocation helpers, string vectors, the input-problem list, a worker pool. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ksymaudit/common.h"
 
@@ -151,4 +153,23 @@ void ka_diags_free(struct ka_diags *d)
 	}
 	free(d->v);
 	*d = (struct ka_diags){0};
+}
+
+void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *), void *arg)
+{
+	if (!threads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	if (threads > n)
+		threads = n ? (unsigned)n : 1;
+	pthread_t *t = xcalloc(threads, sizeof(*t));
+	unsigned started = 0;
+	for (unsigned i = 1; i < threads; i++)
+		if (pthread_create(&t[started], NULL, fn, arg) == 0)
+			started++;
+	fn(arg);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
 }
