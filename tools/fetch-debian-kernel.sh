@@ -3,6 +3,7 @@
 # unpacks it, as real test data for ksymaudit.
 #
 #   tools/fetch-debian-kernel.sh [--refresh] SUITE ARCH FLAVOUR [--dbg]
+#   tools/fetch-debian-kernel.sh [--refresh] SUITE ARCH --source
 #
 #   tools/fetch-debian-kernel.sh trixie amd64 cloud --dbg
 #   tools/fetch-debian-kernel.sh bookworm s390x s390x
@@ -39,25 +40,36 @@
 # ROOT/../env[-dbg] and only prints it; --refresh re-reads the archive
 # indexes (apt-get update) and fetches a newer ABI if there is one.
 #
+# With --source it fetches SUITE's kernel sources instead: the package
+# linux-source-X.Y that the metapackage linux-source depends on, unpacked into
+# $KSYMAUDIT_DATA/SUITE-source/root (the tarball stays packed), and prints
+# VERSION (the package version) SERIES (X.Y) TARBALL; the stamp is
+# $KSYMAUDIT_DATA/SUITE-source/env.
+#
 # Environment: KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data).
 set -euo pipefail
 
 prog=${0##*/}
 die() { echo "$prog: $*" >&2; exit 1; }
 log() { echo "$prog: $*" >&2; }
-usage() { echo "usage: $prog [--refresh] SUITE ARCH FLAVOUR [--dbg]" >&2; exit 2; }
+usage() { echo "usage: $prog [--refresh] SUITE ARCH FLAVOUR [--dbg] | [--refresh] SUITE ARCH --source" >&2; exit 2; }
 
-dbg=false refresh=false
+dbg=false refresh=false source=false
 args=()
 for a in "$@"; do
 	case $a in
 	--dbg) dbg=true ;;
 	--refresh) refresh=true ;;
+	--source) source=true ;;
 	-h|--help) usage ;;
 	-*) echo "$prog: unknown option $a" >&2; usage ;;
 	*) args+=("$a") ;;
 	esac
 done
+if $source; then
+	[ ${#args[@]} -eq 2 ] && ! $dbg || usage
+	args+=(source)
+fi
 [ ${#args[@]} -eq 3 ] || usage
 suite=${args[0]} arch=${args[1]} flavour=${args[2]}
 case $suite$arch$flavour in
@@ -66,6 +78,7 @@ esac
 
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
 top=$data/$suite-$arch-$flavour
+$source && top=$data/$suite-source
 root=$top/root
 envfile=$top/env$($dbg && echo -dbg || true)
 aptdir=$data/apt/$suite-$arch
@@ -213,6 +226,33 @@ field() {
 		END { print v }'
 }
 exists() { [ -n "$(field "$1" Package)" ]; }
+
+# --- with --source: linux-source-X.Y ---------------------------------------
+if $source; then
+	spkg=$(field linux-source Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*\(linux-source-[0-9][^ (]*\).*/\1/p' | head -n1)
+	[ -n "$spkg" ] || die "no linux-source metapackage (or no linux-source-X.Y in its Depends) in $suite/$arch"
+	fn=$(field "$spkg" Filename) ver=$(field "$spkg" Version)
+	[ -n "$fn" ] || die "no Filename for $spkg in $suite/$arch"
+	deb=$debs/${fn##*/}
+	if [ ! -s "$deb" ]; then
+		log "downloading $spkg $ver ($(($(field "$spkg" Size) / 1048576)) MiB)"
+		(cd "$debs" && apt-get "${aptopts[@]}" -q download "$spkg" >&2) || die "apt-get download $spkg failed"
+		[ -s "$deb" ] || die "apt-get download $spkg did not leave ${fn##*/} in $debs"
+	fi
+	series=${spkg#linux-source-}
+	tarball=$root/usr/src/$spkg.tar.xz
+	if [ ! -s "$tarball" ] || [ ! -e "$top/.unpacked-${deb##*/}" ]; then
+		log "unpacking ${deb##*/}"
+		rm -rf "$root" && mkdir -p "$root"
+		dpkg-deb -x "$deb" "$root" || die "dpkg-deb -x $deb failed (disk full?)"
+		rm -f "$top"/.unpacked-* && touch "$top/.unpacked-${deb##*/}"
+	fi
+	[ -s "$tarball" ] || die "$deb holds no usr/src/$spkg.tar.xz"
+	printf '%s=%q\n' VERSION "$ver" SERIES "$series" TARBALL "$tarball" > "$envfile.new"
+	mv "$envfile.new" "$envfile"
+	cat "$envfile"
+	exit 0
+fi
 
 meta=
 for f in "$flavour-$arch" "$flavour"; do
