@@ -3,7 +3,7 @@
  * jump names its target (KA_REF_CALL, as relocs.c names a branch's
  * relocation); a RIP-relative memory operand (`mov apic(%rip),%rax`,
  * `lea`, %gs:var(%rip) per-CPU accesses), an absolute displacement
- * (`mov table(,%rax,8),%rdx`, `_ctype(%rax)`, a zero-based %gs:var before 6.15) or an
+ * (`mov table(,%rax,8),%rdx`, `_ctype(%rax)`, zero-based per-CPU offsets, a zero-based %gs:var before 6.15) or an
  * immediate that is an address of the image (`mov $sym,%rdi`, `movabs`)
  * names what it points into (KA_REF_CODE). The site is the instruction's
  * displacement or immediate field: where the relocation would be.
@@ -62,7 +62,11 @@ static void x86_one(struct ka_dec *d, void *state, const cs_insn *insn,
 		const cs_x86_op *op = &x->operands[i];
 		if (op->type == X86_OP_MEM) {
 			uint64_t t;
-			bool percpu = op->mem.segment == X86_REG_GS;
+			/* %gs:var or %gs:var(,%idx,8): a zero-based per-CPU
+			 * variable; %gs:0x18(%rax) is a field of a pointer */
+			bool percpu = op->mem.segment == X86_REG_GS &&
+				      (op->mem.base == X86_REG_INVALID ||
+				       op->mem.disp >= 4096);
 			if (op->mem.base == X86_REG_RIP)
 				t = insn->address + insn->size +
 				    (uint64_t)op->mem.disp;
@@ -70,6 +74,8 @@ static void x86_one(struct ka_dec *d, void *state, const cs_insn *insn,
 				 (!percpu && op->mem.disp >= 0 &&
 				  op->mem.disp < 4096))
 				continue; /* a small offset from a register */
+			else if (percpu && op->mem.disp == 40)
+				continue; /* the stack protector's %gs:40 */
 			else
 				t = (uint64_t)op->mem.disp;
 			unsigned f = field_at(insn, x->encoding.disp_offset,
@@ -78,7 +84,14 @@ static void x86_one(struct ka_dec *d, void *state, const cs_insn *insn,
 				ka_dec_emit(d, KA_REF_CODE, scn, off + f, t);
 		} else if (op->type == X86_OP_IMM) {
 			uint64_t t = (uint64_t)op->imm;
-			if (!ka_dec_is_address(d, t, false))
+			/* A zero-based per-CPU symbol's offset (x86-64 before
+			 * 6.15: `mov $runqueues,%rax; add %gs:this_cpu_off,%rax`)
+			 * is a small number; a compiler loads a small constant
+			 * with a 32-bit mov, so a sign-extending 64-bit one
+			 * loads a symbol. */
+			bool percpu = insn->id == X86_INS_MOV && (x->rex & 8) &&
+				      op->imm >= 48 && op->imm < INT32_MAX;
+			if (!ka_dec_is_address(d, t, percpu))
 				continue;
 			unsigned f = x->encoding.imm_offset;
 			if (!f || x->encoding.imm_size < 4)
