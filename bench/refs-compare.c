@@ -1,8 +1,9 @@
 /*
  * Decoded references against the truth: the references the relocations of
  * TRUTH say (vmlinux.o, or a vmlinux linked with --emit-relocs) next to the
- * ones ksymaudit decodes from the code of LINKED (the same kernel's vmlinux,
- * with or without relocations: decoding is forced). Three classes, as the
+ * ones ksymaudit decodes from the code of LINKED (the same kernel's vmlinux:
+ * without relocations for its code, read as the tool reads it; with them,
+ * decoding is forced). Three classes, as the
  * tool uses them: calls and jumps to another function (KA_REF_CALL), other
  * references from code to functions and data objects (KA_REF_CODE: "data"),
  * and static keys (KA_REF_STATIC_KEY, from __jump_table).
@@ -217,6 +218,21 @@ static bool resolved(const struct file *t, const struct file *d,
 	return h && !strcmp(h->id, target);
 }
 
+static bool code_relocs(struct ka_elf *e)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		GElf_Shdr sh, th;
+		Elf_Scn *ts;
+		if (gelf_getshdr(scn, &sh) &&
+		    (sh.sh_type == SHT_RELA || sh.sh_type == SHT_REL) &&
+		    sh.sh_size && (ts = elf_getscn(e->elf, sh.sh_info)) &&
+		    gelf_getshdr(ts, &th) && (th.sh_flags & SHF_EXECINSTR))
+			return true;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	double min = -1;
@@ -249,8 +265,12 @@ int main(int argc, char **argv)
 	}
 	struct ka_refs tr = { 0 }, dr = { 0 };
 	struct ka_diags diags = { 0 };
+	/* LINKED without relocations for its code: the tool's own path
+	 * (ka_refs_collect decodes); with them, decoding is forced. */
+	bool forced = code_relocs(&d.e);
 	if (ka_refs_collect(&t.e, NULL, NULL, &tr, &diags) < 0 ||
-	    ka_refs_decode(&d.e, NULL, NULL, &dr, &diags) < 0) {
+	    (forced ? ka_refs_decode(&d.e, NULL, NULL, &dr, &diags)
+		    : ka_refs_collect(&d.e, NULL, NULL, &dr, &diags)) < 0) {
 		for (size_t k = 0; k < diags.n; k++)
 			fprintf(stderr, "refs-compare: %s: %s\n", diags.v[k].file,
 				diags.v[k].message);
@@ -314,7 +334,7 @@ int main(int argc, char **argv)
 		}
 		char *key = xasprintf("%d\t%s+%" PRIx64, c, site->id,
 				      r->offset - site->off);
-		bool skipped = hashmap_get(&skip, key) != NULL;
+		bool skipped = hashmap_get(&skip, key) && !hashmap_get(&truth, key);
 		free(key);
 		if (skipped) {
 			dec_scope++;
@@ -366,8 +386,10 @@ int main(int argc, char **argv)
 			       (char *)slot->value, want ? want : "nothing");
 		free(first);
 	}
-	printf("truth:   %s (%zu references)\ndecoded: %s (%zu references)\n",
-	       argv[i], tr.n, argv[i + 1], dr.n);
+	printf("truth:   %s (%zu references)\ndecoded: %s (%zu references, %s)\n",
+	       argv[i], tr.n, argv[i + 1], dr.n,
+	       forced ? "decoding forced: it has relocations"
+		      : "no relocations for its code: as the tool reads it");
 	printf("left out: %lu truth references to no function or object, "
 	       "%lu + %lu sites outside functions both files have\n",
 	       left_out, out_of_scope, dec_scope);
