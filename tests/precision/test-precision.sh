@@ -10,7 +10,8 @@
 # debug kernel unpacked (never installed) under $KSYMAUDIT_TRIXIE_ROOT
 # (default $KSYMAUDIT_DATA/trixie-amd64-cloud/root, KSYMAUDIT_DATA defaulting
 # to /var/tmp/ksymaudit-data: what `tools/fetch-debian-kernel.sh trixie
-# amd64 cloud --dbg` unpacks). Missing kernel: exit 77, or fail when
+# amd64 cloud --dbg` unpacks); or "7.x": sid's, under $KSYMAUDIT_SID_ROOT
+# (default $KSYMAUDIT_DATA/sid-amd64-cloud/root). Missing kernel: exit 77, or fail when
 # KSYMAUDIT_REQUIRE_REAL=1.
 set -euo pipefail
 export LC_ALL=C
@@ -37,6 +38,12 @@ case $which in
 	root=${KSYMAUDIT_TRIXIE_ROOT:-${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/trixie-amd64-cloud/root}
 	v=$(ls -1 "$root"/usr/lib/debug/boot/vmlinux-6.12* 2>/dev/null | sort -V | tail -1 || true)
 	[ -n "$v" ] || skip "no Debian 13 6.12 debug kernel under $root"
+	rel=${v##*/vmlinux-}
+	;;
+7.x)
+	root=${KSYMAUDIT_SID_ROOT:-${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/sid-amd64-cloud/root}
+	v=$(ls -1 "$root"/usr/lib/debug/boot/vmlinux-[7-9].* 2>/dev/null | sort -V | tail -1 || true)
+	[ -n "$v" ] || skip "no Debian sid 7.x debug kernel under $root"
 	rel=${v##*/vmlinux-}
 	;;
 *) echo "unknown kernel $which" >&2; exit 2 ;;
