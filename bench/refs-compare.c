@@ -403,7 +403,7 @@ int main(int argc, char **argv)
 		double pre = nd[c] ? 100.0 * dhit[c] / nd[c] : 100.0;
 		printf("%-12s %9lu %9lu %9lu %7.2f%% %8.2f%%\n", cls_name[c],
 		       nt[c], nd[c], hit[c], rec, pre);
-		if (min >= 0 && (rec < min || pre < min || !nt[c]))
+		if (min >= 0 && (rec < min || pre < min))
 			rc = 1;
 	}
 	(void)tids;
