@@ -10,18 +10,23 @@
 # RELEASE defaults to the newest /usr/lib/debug/boot/vmlinux-*; the inputs
 # are Debian's layout (ksymaudit tree --release RELEASE): the debug vmlinux,
 # /usr/lib/debug/lib/modules/RELEASE/kernel and the headers' Module.symvers.
-# Environment: BENCH_RUNS (default 3).
+# Environment: BENCH_RUNS (default 3); BENCH_ROOT, a directory a kernel was
+# unpacked into (tools/fetch-debian-kernel.sh … --dbg: its root/), read
+# instead of the installed one (/usr/lib/debug and /usr/src under it).
 set -euo pipefail
 ks=${1:?usage: tree.sh KSYMAUDIT DWARF_WALK [RELEASE]}
 walk=${2:?usage: tree.sh KSYMAUDIT DWARF_WALK [RELEASE]}
 rel=${3:-}
+broot=${BENCH_ROOT:-}
 if [ -z "$rel" ]; then
-	v=$(ls -1 /usr/lib/debug/boot/vmlinux-* 2>/dev/null | sort -V | tail -1 || true)
+	v=$(ls -1 "$broot"/usr/lib/debug/boot/vmlinux-* 2>/dev/null | sort -V | tail -1 || true)
 	[ -n "$v" ] || { echo "bench: no /usr/lib/debug/boot/vmlinux-* (install linux-image-*-dbg)" >&2; exit 2; }
 	rel=${v#/usr/lib/debug/boot/vmlinux-}
 fi
-vmlinux=/usr/lib/debug/boot/vmlinux-$rel
-mods=/usr/lib/debug/lib/modules/$rel/kernel
+vmlinux=$broot/usr/lib/debug/boot/vmlinux-$rel
+mods=$broot/usr/lib/debug/lib/modules/$rel/kernel
+tree_in=(--release "$rel")
+[ -z "$broot" ] || tree_in=(--vmlinux "$vmlinux" -m "$mods" -s "$broot/usr/src/linux-headers-$rel/Module.symvers")
 [ -f "$vmlinux" ] && [ -d "$mods" ] || { echo "bench: $rel: debug kernel not installed" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 runs=${BENCH_RUNS:-3}
@@ -44,10 +49,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "inputs: $vmlinux and $(find "$mods" -name '*.ko' | wc -l) modules under $mods"
 one walk-warm "$walk" "$vmlinux" "$mods"
-one tree-warm "$ks" tree --release "$rel" -o "$tmp/report.txt"
+one tree-warm "$ks" tree "${tree_in[@]}" -o "$tmp/report.txt"
 for _ in $(seq "$runs"); do
 	one walk "$walk" "$vmlinux" "$mods"
-	one tree "$ks" tree --release "$rel" -o "$tmp/report.txt"
+	one tree "$ks" tree "${tree_in[@]}" -o "$tmp/report.txt"
 done
 w=$(cut -d' ' -f1 "$tmp/walk" | median)
 t=$(cut -d' ' -f1 "$tmp/tree" | median)
