@@ -365,6 +365,96 @@ static void rel_table(struct ka_dec *d, const char *name, unsigned entsize,
 	}
 }
 
+/* A replacement of .altinstructions: [repl, repl + len) patches instr. */
+struct alt {
+	uint64_t repl, len, instr;
+};
+
+static int cmp_alt(const void *a, const void *b)
+{
+	const struct alt *x = a, *y = b;
+	return x->repl < y->repl ? -1 : x->repl > y->repl;
+}
+
+/*
+ * x86's struct alt_instr (arch/x86/include/asm/alternative.h): {s32
+ * instr_offset, s32 repl_offset, u16 cpuid, u8 instrlen, u8
+ * replacementlen}, 12 bytes, until 6.2; the cpuid became a u32 ft_flags
+ * in 6.3, 14 bytes. The size is the one under which every entry points
+ * from code outside .altinstr_replacement into it.
+ */
+static size_t alt_entries(const struct ka_dec *d, struct alt **out)
+{
+	size_t ai = 0, ri = 0;
+	for (size_t i = 1; i < d->nscn; i++) {
+		if (!strcmp(d->s[i].name, ".altinstructions"))
+			ai = i;
+		else if (!strcmp(d->s[i].name, ".altinstr_replacement"))
+			ri = i;
+	}
+	*out = NULL;
+	Elf_Scn *scn = ai && ri ? elf_getscn(d->e->elf, ai) : NULL;
+	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
+	if (!data || !data->d_buf || !data->d_size)
+		return 0;
+	const uint8_t *p = data->d_buf;
+	uint64_t base = d->s[ai].addr, rlo = d->s[ri].addr,
+		 rhi = rlo + d->s[ri].size;
+	static const unsigned sizes[] = { 14, 12 };
+	for (size_t k = 0; k < KA_ARRAY_SIZE(sizes); k++) {
+		unsigned es = sizes[k];
+		if (data->d_size % es)
+			continue;
+		size_t n = data->d_size / es, good = 0;
+		struct alt *v = xcalloc(n + 1, sizeof(*v));
+		for (size_t i = 0; i < n; i++) {
+			uint64_t a = base + i * es;
+			uint64_t instr = a + (uint64_t)rd(d, p + i * es, 4);
+			uint64_t repl = a + 4 + (uint64_t)rd(d, p + i * es + 4, 4);
+			size_t is = scn_of(d, instr);
+			if (!is || is == ri || !(d->s[is].flags & SHF_EXECINSTR) ||
+			    repl < rlo || repl > rhi)
+				break;
+			v[good++] = (struct alt){ repl, p[i * es + es - 1], instr };
+		}
+		if (good == n) {
+			qsort(v, n, sizeof(*v), cmp_alt);
+			*out = v;
+			return n;
+		}
+		free(v);
+	}
+	return 0;
+}
+
+/* References from replacement code belong to the instruction it patches,
+ * as relocs.c's alt_remap says. */
+static void alt_remap(struct ka_dec *d, size_t first)
+{
+	struct alt *v;
+	size_t n = alt_entries(d, &v);
+	for (size_t i = first; n && i < d->out->n; i++) {
+		struct ka_ref *r = &d->out->v[i];
+		if (r->kind != KA_REF_ALTINSTR)
+			continue;
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (v[mid].repl <= r->addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!lo || r->addr >= v[lo - 1].repl + v[lo - 1].len)
+			continue;
+		size_t is = scn_of(d, v[lo - 1].instr);
+		r->scn = is;
+		r->offset = v[lo - 1].instr - d->s[is].addr;
+		r->addr = v[lo - 1].instr;
+	}
+	free(v);
+}
+
 static const struct ka_dec_arch *arch_of(unsigned machine)
 {
 	static const struct ka_dec_arch *const all[] = { &ka_dec_x86_64,
@@ -405,6 +495,8 @@ int ka_refs_decode(struct ka_elf *e, ka_ref_filter want, void *arg,
 		rel_table(&d, "__jump_table", w64 ? 16 : 12, 8, w64 ? 8 : 4,
 			  KA_REF_STATIC_KEY);
 		rel_table(&d, "static_call_sites", 8, 4, 4, KA_REF_STATIC_CALL);
+		if (e->ehdr.e_machine == EM_X86_64)
+			alt_remap(&d, first);
 	}
 	if (err && diags)
 		ka_diag_add(diags, false, e->path, 0,
