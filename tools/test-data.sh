@@ -8,7 +8,8 @@
 #     sizes: tests/real/other-arch.sh);
 #   - a small kernel built from linux-source-6.1, and the same with
 #     tools/test-kernel.patch (the pre-merge diff);
-#   - the same from sid's linux-source-7.x, and with tools/test-kernel-7.patch
+#   - Debian sid's 7.x cloud debug kernel and headers, and a small kernel
+#     from sid's linux-source-7.x, alone and with tools/test-kernel-7.patch
 #     (tools/build-test-kernel-7.sh);
 #   - OpenAFS built against the 6.1 headers (module-breaks).
 # Downloads run while the kernel compiles; a failure of any part fails the
@@ -38,7 +39,7 @@ bg fetch-other-arch bash -c "
 	bash '$here/fetch-debian-kernel.sh' $codename i386 686"
 # Builds (CPU-bound), one after the other.
 bg build bash -c "bash '$here/build-test-kernel.sh' && bash '$here/build-openafs.sh'"
-bg build7 bash "$here/build-test-kernel-7.sh"
+bg build7 bash -c "bash '$here/fetch-debian-kernel.sh' sid amd64 cloud --dbg >/dev/null && bash '$here/build-test-kernel-7.sh'"
 
 fail=0
 for i in "${!pids[@]}"; do
