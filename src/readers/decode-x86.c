@@ -87,9 +87,12 @@ static void x86_one(struct ka_dec *d, void *state, const cs_insn *insn,
 			/* A zero-based per-CPU symbol's offset (x86-64 before
 			 * 6.15: `mov $runqueues,%rax; add %gs:this_cpu_off,%rax`)
 			 * is a small number; a compiler loads a small constant
-			 * with a 32-bit mov, so a sign-extending 64-bit one
-			 * loads a symbol. */
+			 * into a register with a 32-bit mov, so a sign-extending
+			 * 64-bit one loads a symbol (`movq $0x7bf,0x20(%rax)`
+			 * stores a constant). */
 			bool percpu = insn->id == X86_INS_MOV && (x->rex & 8) &&
+				      x->op_count == 2 &&
+				      x->operands[0].type == X86_OP_REG &&
 				      op->imm >= 48 && op->imm < INT32_MAX;
 			if (!ka_dec_is_address(d, t, percpu))
 				continue;
