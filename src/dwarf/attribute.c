@@ -225,7 +225,7 @@ static void mark_line_only(struct walk *w, struct pending *p)
 }
 
 /* CUs read through one libdw handle of a linked image (ka_cu_iter). */
-#define LINE_TABLES_PER_HANDLE 64
+#define LINE_TABLES_PER_HANDLE 128
 
 int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n)
 {

@@ -157,7 +157,7 @@ int ka_inline_counts(struct ka_dwarf *d, struct hashmap *out)
 	struct origins o = { 0 };
 	struct ka_cu_iter it;
 	Dwarf_Die cu;
-	ka_cu_iter_begin(&it, d, 64);
+	ka_cu_iter_begin(&it, d, 128);
 	while (ka_cu_iter_next(&it, &cu)) {
 		walk(&o, &cu, 0);
 		flush(&o, it.cur, out);
