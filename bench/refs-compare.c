@@ -129,6 +129,21 @@ static int load(const char *path, struct file *f)
 	return 0;
 }
 
+static void free_file(struct file *f, char **fids)
+{
+	size_t n = f->symdata ? f->symdata->d_size /
+				gelf_fsize(f->e.elf, ELF_T_SYM, 1, EV_CURRENT)
+			      : 0;
+	for (size_t i = 0; i <= n && fids; i++)
+		free(fids[i]);
+	free(fids);
+	free(f->v);
+	free(f->scn_addr);
+	hashmap_free(&f->funcs);
+	hashmap_free(&f->byid);
+	ka_elf_close(&f->e);
+}
+
 static const struct ent *holder(const struct file *f, size_t scn, uint64_t off)
 {
 	size_t lo = 0, hi = f->n;
@@ -161,12 +176,18 @@ static void add(struct hashmap *m, int c, const struct ent *site, uint64_t off,
 		const char *targets)
 {
 	char *key = xasprintf("%d\t%s+%" PRIx64, c, site->id, off - site->off);
-	char *old = hashmap_get(m, key);
-	if (old) {
-		/* Two references at one site (an ADRP used twice): keep both. */
-		char *j = xasprintf("%s\n%s", old, targets);
-		free(old);
-		hashmap_put(m, key, j); /* the key stays borrowed */
+	if (hashmap_get(m, key)) {
+		/* Two references at one site (an ADRP used twice): keep both,
+		 * in the slot that holds the key already. */
+		hashmap_foreach(m, slot) {
+			if (strcmp(slot->key, key) != 0)
+				continue;
+			char *j = xasprintf("%s\n%s", (char *)slot->value, targets);
+			free(slot->value);
+			slot->value = j;
+			break;
+		}
+		free(key);
 		return;
 	}
 	hashmap_put(m, key, xstrdup(targets));
@@ -179,6 +200,17 @@ static bool has(const char *list, const char *id)
 	bool r = strstr(list, pat) != NULL;
 	free(pat);
 	return r;
+}
+
+/* A site whose truth is left out: decoded references there are too. */
+static void skip_site(struct hashmap *m, int c, const struct ent *site,
+		      uint64_t off)
+{
+	char *key = xasprintf("%d\t%s+%" PRIx64, c, site->id, off - site->off);
+	if (hashmap_get(m, key))
+		free(key);
+	else
+		hashmap_put(m, key, "");
 }
 
 static bool pc_rel_code(unsigned m, unsigned t)
@@ -296,8 +328,7 @@ int main(int argc, char **argv)
 		if (!gelf_getsym(t.symdata, (int)r->sym_index, &s) ||
 		    s.st_shndx == SHN_UNDEF || s.st_shndx >= t.nscn) {
 			left_out++;
-			hashmap_put(&skip, xasprintf("%d\t%s+%" PRIx64, c, site->id,
-						     r->offset - site->off), "");
+			skip_site(&skip, c, site, r->offset);
 			continue;
 		}
 		uint64_t a = s.st_value - t.scn_addr[s.st_shndx] + (uint64_t)r->addend;
@@ -319,8 +350,7 @@ int main(int argc, char **argv)
 		}
 		if (!cands[1]) {
 			left_out++;
-			hashmap_put(&skip, xasprintf("%d\t%s+%" PRIx64, c, site->id,
-						     r->offset - site->off), "");
+			skip_site(&skip, c, site, r->offset);
 			free(cands);
 			continue;
 		}
@@ -413,6 +443,20 @@ int main(int argc, char **argv)
 		if (min >= 0 && c != C_ALT && (rec < min || pre < min))
 			rc = 1;
 	}
-	(void)tids;
+	/* Everything freed: the sanitizer build runs this as a test. */
+	ka_refs_free(&tr);
+	ka_refs_free(&dr);
+	ka_diags_free(&diags);
+	struct hashmap *maps[] = { &truth, &dec, &skip };
+	for (size_t k = 0; k < KA_ARRAY_SIZE(maps); k++) {
+		hashmap_foreach(maps[k], slot) {
+			free((char *)slot->key);
+			if (maps[k] != &skip)
+				free(slot->value);
+		}
+		hashmap_free(maps[k]);
+	}
+	free_file(&t, tids);
+	free_file(&d, dids);
 	return rc;
 }
