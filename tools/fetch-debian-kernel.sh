@@ -226,19 +226,25 @@ field() {
 		END { print v }'
 }
 exists() { [ -n "$(field "$1" Package)" ]; }
+# download PKG: its .deb into $debs (cached); sets deb to its path.
+download() {
+	local fn
+	fn=$(field "$1" Filename)
+	[ -n "$fn" ] || die "no Filename for $1 in $suite/$arch"
+	deb=$debs/${fn##*/}
+	if [ ! -s "$deb" ]; then
+		log "downloading $1 ($(($(field "$1" Size) / 1048576)) MiB)"
+		(cd "$debs" && apt-get "${aptopts[@]}" -q download "$1" >&2) || die "apt-get download $1 failed"
+		[ -s "$deb" ] || die "apt-get download $1 did not leave ${fn##*/} in $debs"
+	fi
+}
 
 # --- with --source: linux-source-X.Y ---------------------------------------
 if $source; then
 	spkg=$(field linux-source Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*\(linux-source-[0-9][^ (]*\).*/\1/p' | head -n1)
 	[ -n "$spkg" ] || die "no linux-source metapackage (or no linux-source-X.Y in its Depends) in $suite/$arch"
-	fn=$(field "$spkg" Filename) ver=$(field "$spkg" Version)
-	[ -n "$fn" ] || die "no Filename for $spkg in $suite/$arch"
-	deb=$debs/${fn##*/}
-	if [ ! -s "$deb" ]; then
-		log "downloading $spkg $ver ($(($(field "$spkg" Size) / 1048576)) MiB)"
-		(cd "$debs" && apt-get "${aptopts[@]}" -q download "$spkg" >&2) || die "apt-get download $spkg failed"
-		[ -s "$deb" ] || die "apt-get download $spkg did not leave ${fn##*/} in $debs"
-	fi
+	ver=$(field "$spkg" Version)
+	download "$spkg"
 	series=${spkg#linux-source-}
 	tarball=$root/usr/src/$spkg.tar.xz
 	if [ ! -s "$tarball" ] || [ ! -e "$top/.unpacked-${deb##*/}" ]; then
@@ -297,14 +303,7 @@ done
 # --- download and unpack --------------------------------------------------
 mkdir -p "$top/.unpacked"
 for p in "${pkgs[@]}"; do
-	fn=$(field "$p" Filename)
-	[ -n "$fn" ] || die "no Filename for $p in $suite/$arch"
-	deb=$debs/${fn##*/}
-	if [ ! -s "$deb" ]; then
-		log "downloading $p ($(($(field "$p" Size) / 1048576)) MiB)"
-		(cd "$debs" && apt-get "${aptopts[@]}" -q download "$p" >&2) || die "apt-get download $p failed"
-		[ -s "$deb" ] || die "apt-get download $p did not leave ${fn##*/} in $debs"
-	fi
+	download "$p"
 	stamp=$top/.unpacked/${deb##*/}
 	if [ ! -e "$stamp" ]; then
 		log "unpacking ${deb##*/}"
