@@ -173,23 +173,45 @@ static size_t scn_of(const struct ka_dec *d, uint64_t addr)
 	return 0;
 }
 
+/* Is symbol a wanted (asked once per symbol)? */
+static bool wanted(struct ka_dec *d, const struct addrsym *a, GElf_Sym *s)
+{
+	if (!sym_at(d, a->symi, s))
+		return false;
+	if (!d->asked[a->symi])
+		d->asked[a->symi] =
+			!d->want || d->want(sym_name(d, s), s, d->arg) ? 2 : 1;
+	return d->asked[a->symi] == 2;
+}
+
+/*
+ * A reference to target, which t holds. Aliases at t's address (7.x's
+ * __pi_gdt_page beside gdt_page, a static beside its global) all hold it:
+ * the first one the filter wants names it, globals first, as the
+ * relocation would name the one the source used.
+ */
 static void push(struct ka_dec *d, enum ka_ref_kind kind, size_t scn,
 		 uint64_t off, size_t from, uint64_t from_off,
 		 const struct addrsym *t, uint64_t target)
 {
 	GElf_Sym s;
-	if (!sym_at(d, t->symi, &s))
-		return;
-	const char *name = sym_name(d, &s);
-	if (!d->asked[t->symi])
-		d->asked[t->symi] = !d->want || d->want(name, &s, d->arg) ? 2 : 1;
-	if (d->asked[t->symi] != 2)
+	size_t k = (size_t)(t - d->as), hi = k, lo = k;
+	while (hi + 1 < d->n_as && d->as[hi + 1].addr == t->addr)
+		hi++;
+	while (lo > 0 && d->as[lo - 1].addr == t->addr)
+		lo--;
+	const struct addrsym *pick = NULL;
+	for (size_t i = hi + 1; i-- > lo && !pick;)
+		if (target < d->as[i].addr + d->as[i].size &&
+		    wanted(d, &d->as[i], &s))
+			pick = &d->as[i];
+	if (!pick)
 		return;
 	struct ka_refs *o = d->out;
 	ARRAY_GROW(o->v, o->n, o->cap);
 	o->v[o->n++] = (struct ka_ref){
-		.symbol = name,
-		.sym_index = t->symi,
+		.symbol = sym_name(d, &s),
+		.sym_index = pick->symi,
 		.kind = kind,
 		.scn = scn,
 		.offset = off,
