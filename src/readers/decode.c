@@ -500,8 +500,9 @@ int ka_refs_decode(struct ka_elf *e, ka_ref_filter want, void *arg,
 		if (diags)
 			ka_diag_add(diags, false, e->path, 0,
 				    "its code has no relocations and references "
-				    "are decoded only for x86-64 and arm64 (%s): "
-				    "only direct calls are seen",
+				    "are decoded only on x86-64 and arm64 (this is "
+				    "%s): its calls, data references and static "
+				    "keys are not seen",
 				    ka_elf_machine_name(e->ehdr.e_machine));
 		return 0;
 	}
@@ -547,7 +548,8 @@ int ka_refs_decode(struct ka_elf *e, ka_ref_filter want, void *arg,
 	if (diags)
 		ka_diag_add(diags, false, e->path, 0,
 			    "its code has no relocations and ksymaudit was built "
-			    "without Capstone: only direct calls are seen");
+			    "without Capstone: only direct calls to GPL-only "
+			    "exports are seen (x86)");
 	return 0;
 }
 
