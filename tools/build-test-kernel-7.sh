@@ -99,18 +99,9 @@ must=(64BIT=y RELOCATABLE=y RANDOMIZE_BASE=y MODULES=y MODULE_UNLOAD=y MODVERSIO
 modules=(drivers/block/loop.ko fs/minix/minix.ko fs/configfs/configfs.ko
 	lib/test_static_keys.ko lib/test_static_key_base.ko lib/test_module.ko)
 
-need=()
-for p in make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"
-	log "installing ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${need[@]}" >&2 ||
-		{ apt-get update >&2 && apt-get install -y --no-install-recommends "${need[@]}" >&2; } ||
-		die "apt-get install ${need[*]} failed"
-fi
+# shellcheck source=kbuild-lib.sh
+. "$here/kbuild-lib.sh"
+kb_need_packages make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod
 
 # --- sources from the archive ----------------------------------------------
 srcenv=$(bash "$here/fetch-debian-kernel.sh" "$suite" amd64 --source) ||
@@ -120,15 +111,6 @@ eval "$srcenv"
 [ -s "$TARBALL" ] || die "fetch-debian-kernel.sh named no tarball"
 case $SERIES in [7-9].*|[1-9][0-9].*) ;; *) die "$suite's linux-source is $SERIES, not 7.x or later" ;; esac
 patchsum=$(sha256sum "$patchfile" | cut -d' ' -f1)
-
-elapsed() { local t=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((t / 60)) $((t % 60)); }
-run_logged() {   # LOG CMD...: output to LOG; on failure show its tail
-	local logf=$1; shift
-	if ! nice -n 10 "$@" >>"$logf" 2>&1; then
-		tail -n 40 "$logf" >&2
-		die "failed: $* (full log: $logf)"
-	fi
-}
 
 stamp_src="linux-source-$SERIES $VERSION"
 if $force || [ "$(cat "$src/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_src" ]; then
@@ -144,42 +126,15 @@ stamp_old="$stamp_src config_rev=$config_rev"
 if $force || [ "$(cat "$old/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_old" ]; then
 	rm -rf "$old" "$new" "$envfile"
 	mkdir -p "$old"
-	logf=$top/old.log
-	: > "$logf"
-	log "configuring $old (tinyconfig + ${#config_opts[@]} scripts/config arguments)"
-	run_logged "$logf" make -C "$src" O="$old" tinyconfig
-	run_logged "$logf" "$src/scripts/config" --file "$old/.config" "${config_opts[@]}"
-	run_logged "$logf" make -C "$src" O="$old" olddefconfig
-	for m in "${must[@]}"; do
-		grep -qx "CONFIG_$m" "$old/.config" ||
-			die "CONFIG_$m did not survive olddefconfig (see $old/.config)"
-	done
-	log "building vmlinux and modules in $old with -j$jobs (log: $logf)"
-	t0=$(date +%s)
-	run_logged "$logf" make -C "$src" O="$old" -j"$jobs" vmlinux modules
-	log "old build took $(elapsed "$t0")"
+	kb_build "$src" "$old" "$top/old.log" "$jobs" config_opts must
 	echo "$stamp_old" > "$old/.ksymaudit-stamp"
 fi
 
 # --- new sources: hard links, patched files replaced ---------------------------
-patched=$(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$patchfile")
-[ -n "$patched" ] || die "no '+++ b/FILE' lines in $patchfile"
 stamp_nsrc="$stamp_src patch=$patchsum"
 if $force || [ "$(cat "$nsrc/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_nsrc" ]; then
 	rm -rf "$nsrc" "$new" "$envfile"
-	log "hard-linking $src to $nsrc and applying ${patchfile##*/}"
-	cp -al "$src" "$nsrc"
-	rm -f "$nsrc/.ksymaudit-stamp"
-	for f in $patched; do
-		cp -p "$nsrc/$f" "$nsrc/$f.ksymaudit-tmp"
-		mv -f "$nsrc/$f.ksymaudit-tmp" "$nsrc/$f"
-	done
-	patch -d "$nsrc" -p1 --forward --no-backup-if-mismatch -s < "$patchfile" ||
-		die "${patchfile##*/} does not apply to linux-source-$SERIES $VERSION"
-	for f in $patched; do
-		[ "$(stat -c %i "$src/$f")" != "$(stat -c %i "$nsrc/$f")" ] ||
-			die "$f is still hard-linked to the old tree"
-	done
+	kb_patch_tree "$src" "$nsrc" "$patchfile"
 	echo "$stamp_nsrc" > "$nsrc/.ksymaudit-stamp"
 fi
 
@@ -188,22 +143,7 @@ stamp_new="$stamp_old patch=$patchsum"
 new_built=false
 if $force || [ "$(cat "$new/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_new" ]; then
 	rm -rf "$new" "$envfile"
-	logf=$top/new.log
-	: > "$logf"
-	log "copying $old to $new and rewriting the source paths in its .*.cmd files"
-	t0=$(date +%s)
-	cp -a "$old" "$new"
-	rm -f "$new/.ksymaudit-stamp"
-	for f in $patched; do touch "$nsrc/$f"; done
-	OLDP=$src NEWP=$nsrc OLDO=$old NEWO=$new \
-		find "$new" -type f -name '.*.cmd' -exec perl -pi -e '
-			s/\Q$ENV{OLDP}\E(?![\w.+-])/$ENV{NEWP}/g;
-			s/\Q$ENV{OLDO}\E(?![\w.+-])/$ENV{NEWO}/g' {} +
-	log "building vmlinux and modules in $new with -j$jobs (log: $logf)"
-	run_logged "$logf" make -C "$nsrc" O="$new" -j"$jobs" vmlinux modules
-	ncc=$(grep -c '^  CC ' "$logf" || true)
-	[ "$ncc" -gt 0 ] || die "the new build compiled nothing (see $logf)"
-	log "new build took $(elapsed "$t0") ($ncc files compiled, see $logf)"
+	kb_incremental "$src" "$nsrc" "$old" "$new" "$patchfile" "$top/new.log" "$jobs"
 	new_built=true
 fi
 
