@@ -3,9 +3,10 @@
 # (tools/build-test-kernel-7.sh: OLD from Debian sid's linux-source-7.x,
 # tinyconfig + modules, DWARF, PREEMPT_RCU; NEW = OLD + tools/test-kernel-7.patch,
 # pfn_valid() taking rcu_read_lock(), whose __rcu_read_lock() is GPL-only).
-# Both vmlinux files carry no relocations (7.x keeps them in
-# vmlinux.unstripped): what the header inlines of vmlinux reach is decoded.
-#  - `diff OLD NEW` names pfn_valid as newly exposing __rcu_read_lock;
+#  - `diff OLD NEW` (the trees: vmlinux.o's relocations) names pfn_valid as
+#    newly exposing __rcu_read_lock, and so does diff of the reports of
+#    `tree --vmlinux X/vmlinux` (no relocations: 7.x keeps them in
+#    vmlinux.unstripped; decoded), with the same inline-exposure findings;
 #  - a proprietary module calling pfn_valid() (tests/real/diff-module/
 #    ka_vendor_pfn.c), built with Kbuild: modpost passes it against OLD and
 #    refuses it against NEW ("uses GPL-only symbol '__rcu_read_lock'");
@@ -44,6 +45,23 @@ jq -r '.findings[] | [.check, .change // "-", .symbol // "-", .message] | @tsv' 
 	(.change == "new" or .change == "changed") and
 	(.message | contains("__rcu_read_lock")))] | length' diff.json)" = 1 ] ||
 	bad "diff does not name pfn_valid as newly exposing __rcu_read_lock"
+
+# The same from the two vmlinux files, which have no relocations (decoded),
+# through tree reports: the same findings as from vmlinux.o.
+for side in OLD NEW; do
+	kdir=${!side}
+	"$bin" tree --vmlinux "$kdir/vmlinux" -m "$kdir" -s "$kdir/Module.symvers" -j \
+		-o "tree-$side.json" 2>"tree-$side.err" || [ $? = 1 ] ||
+		{ cat "tree-$side.err" >&2; rk_fail "tree --vmlinux $kdir/vmlinux failed"; }
+done
+status=0
+"$bin" diff tree-OLD.json tree-NEW.json -j -o diff-decoded.json 2>diff-decoded.err || status=$?
+[ "$status" -le 1 ] || { cat diff-decoded.err >&2; rk_fail "diff of the decoded trees: exit $status"; }
+key='.findings[] | select(.check == "inline-exposure") | [.change, .symbol, (.message | sub(" \\(.*"; ""))] | @tsv'
+jq -r "$key" diff.json | sort >ie.txt
+jq -r "$key" diff-decoded.json | sort >ie-decoded.txt
+diff -u ie.txt ie-decoded.txt >&2 ||
+	bad "inline-exposure differs between diff of vmlinux.o (relocations) and of vmlinux (decoded)"
 
 # The vendor module against each tree, modpost's verdict next to check's.
 for side in OLD NEW; do
