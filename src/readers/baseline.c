@@ -14,7 +14,7 @@
 #include <json-c/json.h>
 
 #include "ksymaudit/baseline.h"
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 
 /* JSON reports are written by us: nothing nests deeper than a few levels. */
 #define BASELINE_MAX_DEPTH 32

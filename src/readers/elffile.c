@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 
 #if ENABLE_XZ
 #include <lzma.h>

@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/report.h"
 
 /* The JSON schema versions this reader understands (emit.h has the

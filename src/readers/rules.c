@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/rules.h"
 
 static bool is_dir(const char *p)
