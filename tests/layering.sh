@@ -24,7 +24,7 @@ layer_of_dir() {
 layer_of_header() {
 	case $1 in
 	common.h | hashmap.h | findings.h) echo 0 ;;
-	elffile.h | exports.h | module.h | refs.h | rules.h | baseline.h | report.h) echo 1 ;;
+	input.h | jsonschema.h | elffile.h | exports.h | module.h | refs.h | rules.h | baseline.h | report.h) echo 1 ;;
 	dwarf.h) echo 2 ;;
 	run.h | graph.h | sites.h | diff.h) echo 3 ;;
 	checks.h) echo 4 ;;
