@@ -147,6 +147,13 @@ struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
 						const char *symbol);
 void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
 			    enum ka_ref_kind kind);
+/*
+ * Appends a deep copy of src to dst and returns it: every field a check
+ * sets (sites, path, gpl_symbols, targets, score, …), not what the run
+ * sets later (waiver, baseline state, change). The check id is shared.
+ */
+struct ka_finding *ka_finding_copy(struct ka_findings *dst,
+				   const struct ka_finding *src);
 /* Deep copy of from into to (to is overwritten, not cleared). */
 void ka_site_copy(struct ka_site *to, const struct ka_site *from);
 /*

@@ -189,6 +189,42 @@ void ka_site_copy(struct ka_site *to, const struct ka_site *from)
 	}
 }
 
+struct ka_finding *ka_finding_copy(struct ka_findings *dst,
+				   const struct ka_finding *src)
+{
+	struct ka_finding *f = ka_finding_add(dst, src->check, src->severity,
+					      src->module, src->file,
+					      src->symbol, "%s", src->message);
+	f->line = src->line;
+	f->count = src->count;
+	f->rank = src->rank;
+	f->note = dup_or_null(src->note);
+	f->score = src->score;
+	f->has_score = src->has_score;
+	f->old_value = dup_or_null(src->old_value);
+	f->new_value = dup_or_null(src->new_value);
+	for (size_t i = 0; i < src->n_sites; i++)
+		ka_site_copy(ka_finding_add_site(f), &src->sites[i]);
+	for (size_t i = 0; i < src->n_path; i++)
+		ka_finding_add_step(f, src->path[i].symbol, src->path[i].kind);
+	for (size_t i = 0; i < src->n_gpl_symbols; i++) {
+		const struct ka_finding_symbol *from = &src->gpl_symbols[i];
+		struct ka_finding_symbol *s = ka_finding_add_symbol(f, from->symbol);
+		s->instances = from->instances;
+		s->inline_instances = from->inline_instances;
+		for (size_t k = 0; k < from->n_via; k++)
+			ka_finding_symbol_add_via(s, from->via[k]);
+	}
+	for (size_t i = 0; i < src->n_targets; i++) {
+		const struct ka_finding_target *from = &src->targets[i];
+		struct ka_finding_target *t = ka_finding_add_target(f, from->symbol);
+		for (size_t k = 0; k < from->n_path; k++)
+			ka_finding_target_step(t, from->path[k].symbol,
+					       from->path[k].kind);
+	}
+	return f;
+}
+
 /* FNV-1a, 64 bits, over s and its terminating NUL (NULL as an empty field). */
 static uint64_t fnv(uint64_t h, const char *s)
 {
