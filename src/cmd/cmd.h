@@ -1,6 +1,7 @@
 /*
- * The command layer: one file per subcommand, each exporting one const
- * descriptor; main.c dispatches from a table of them. Only this layer prints.
+ * The command layer's private header (src/cmd/ and main.c only): one file
+ * per subcommand, each exporting one const descriptor; main.c dispatches
+ * from a table of them. Only this layer prints.
  */
 #pragma once
 
