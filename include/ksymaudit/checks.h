@@ -6,7 +6,7 @@
 #pragma once
 
 #include "ksymaudit/diff.h"
-#include "ksymaudit/graph.h"
+#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
 
 /* Which command runs a check. */

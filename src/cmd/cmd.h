@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "ksymaudit/emit.h"
-#include "ksymaudit/graph.h"
+#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
 
 struct ka_command {

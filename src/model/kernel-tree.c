@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/elffile.h"
+#include "ksymaudit/tree.h"
 
 static void read_module_exports(struct ka_run *run, const struct strvec *mods)
 {
