@@ -45,6 +45,8 @@ int ka_elf_open(const char *path, struct ka_elf *out, char **why) KA_WUR;
  */
 int ka_elf_open_memory(const char *path, const void *buf, size_t len,
 		       size_t max_image, struct ka_elf *out, char **why) KA_WUR;
+/* NULL, a zeroed ka_elf or one a failed open left: nothing to release;
+ * leaves *e as a failed open does (fd -1), so closing twice is harmless. */
 void ka_elf_close(struct ka_elf *e);
 
 /* Section by name, or NULL. */

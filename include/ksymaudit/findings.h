@@ -137,6 +137,7 @@ void ka_finding_add_step(struct ka_finding *f, const char *symbol,
 void ka_inline_chain_push(struct ka_site *s, const char *function,
 			  const char *decl_file, unsigned decl_line,
 			  const char *call_file, unsigned call_line);
+/* Frees what s owns; NULL or zeroed: nothing; leaves *s zeroed. */
 void ka_site_clear(struct ka_site *s);
 /* Appends a GPL-only symbol (inline-exposure); strings are copied. */
 struct ka_finding_symbol *ka_finding_add_symbol(struct ka_finding *f,
@@ -168,4 +169,5 @@ char *ka_finding_fingerprint(const struct ka_finding *f, char buf[17]);
 /* Sorts findings into the stable output order (rank, file, line, module,
  * check, symbol, message). */
 void ka_findings_sort(struct ka_findings *f);
+/* NULL or zeroed: nothing; leaves *f zeroed. */
 void ka_findings_free(struct ka_findings *f);

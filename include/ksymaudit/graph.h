@@ -71,6 +71,7 @@ struct ka_graph {
 int ka_graph_build(struct ka_graph *g, struct ka_elf *e, const char *owner,
 		   const struct ka_exportdb *db, const char *extra,
 		   struct ka_diags *diags) KA_WUR;
+/* NULL or zeroed: nothing; leaves *g zeroed. */
 void ka_graph_free(struct ka_graph *g);
 
 /*
@@ -114,6 +115,7 @@ struct ka_wrapper {
 /* Finds the wrappers of g (walk bounded by max_depth, stops at exports). */
 size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
 			       struct ka_wrapper **out);
+/* Frees w[0..n) and the array; NULL: nothing. */
 void ka_wrappers_free(struct ka_wrapper *w, size_t n);
 
 /* ---- reach facts for export-door (src/model/reach.c) ---- */

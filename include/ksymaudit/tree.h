@@ -113,6 +113,7 @@ struct ka_tree_result {
  */
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res);
+/* Zeroed: nothing (not yet NULL-safe, nor safe to call twice). */
 void ka_tree_result_free(struct ka_tree_result *res);
 /*
  * True when symbol y is the header inline u's own reference (not its
@@ -137,6 +138,7 @@ struct ka_tree_inputs {
 	unsigned threads;          /* 0: number of CPUs */
 	char *owned_vmlinux;
 };
+/* NULL or zeroed: nothing; leaves *in zeroed. */
 void ka_tree_inputs_free(struct ka_tree_inputs *in);
 
 /*

@@ -359,6 +359,8 @@ void ka_graph_augment(struct ka_graph *g, uint32_t n)
 
 void ka_graph_free(struct ka_graph *g)
 {
+	if (!g)
+		return;
 	for (size_t i = 0; g->extra && i < g->n_nodes; i++)
 		free(g->extra[i].v);
 	free(g->extra);

@@ -156,6 +156,8 @@ void ka_baseline_apply(struct ka_baseline *b, struct ka_findings *f)
 
 void ka_baseline_free(struct ka_baseline *b)
 {
+	if (!b)
+		return;
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->v[i].check);
 		free(b->v[i].module);

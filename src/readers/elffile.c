@@ -209,9 +209,12 @@ fail:
 
 void ka_elf_close(struct ka_elf *e)
 {
+	if (!e)
+		return;
 	if (e->elf)
 		elf_end(e->elf);
-	if (e->fd >= 0)
+	/* A zeroed ka_elf (no path: never opened) holds no descriptor 0. */
+	if (e->path && e->fd >= 0)
 		close(e->fd);
 	free(e->image);
 	free(e->path);

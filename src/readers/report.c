@@ -441,6 +441,8 @@ void ka_kfacts_sort(struct ka_kfacts *f)
 
 void ka_kfacts_free(struct ka_kfacts *f)
 {
+	if (!f)
+		return;
 	for (size_t i = 0; i < f->n_inlines; i++) {
 		free(f->inlines[i].function);
 		free(f->inlines[i].decl_file);
@@ -460,6 +462,8 @@ void ka_kfacts_free(struct ka_kfacts *f)
 
 void ka_report_free(struct ka_report *r)
 {
+	if (!r)
+		return;
 	free(r->path);
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		free(r->inputs[i].path);

@@ -129,6 +129,8 @@ int ka_rules_load(const char *dir, struct ka_rules *r, struct ka_diags *diags)
 
 void ka_rules_free(struct ka_rules *r)
 {
+	if (!r)
+		return;
 	free(r->dir);
 	strvec_free(&r->gpl_licenses);
 	strvec_free(&r->header_globs);

@@ -129,6 +129,8 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 
 void ka_site_clear(struct ka_site *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->n_chain; i++) {
 		free(s->chain[i].function);
 		free(s->chain[i].decl_file);
@@ -284,6 +286,8 @@ void ka_findings_sort(struct ka_findings *f)
 
 void ka_findings_free(struct ka_findings *f)
 {
+	if (!f)
+		return;
 	for (size_t i = 0; i < f->n; i++) {
 		struct ka_finding *x = &f->v[i];
 		free(x->module);
