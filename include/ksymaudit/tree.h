@@ -1,9 +1,9 @@
 /*
- * The whole-kernel pass of tree, explain and diff (src/model/tree.c) and
+ * The whole-kernel pass of tree, explain and diff (src/model/tree-pass.c) and
  * what it gathers for the checks: header inlines that reach GPL-only
  * exports, export wrappers, explain paths and reach facts; and the
  * kernel-side inputs it reads (src/model/kernel-tree.c). The reference
- * graph it walks is graph.h, private to the model in all but name.
+ * graph it walks is src/model/graph.h, private to the model.
  */
 #pragma once
 
@@ -20,7 +20,7 @@
  * reach facts are gathered (src/model/reach.c, for export-door). */
 #define KA_REACH_SLACK 2
 
-/* ---- The whole-kernel pass (src/model/tree.c) ---- */
+/* ---- The whole-kernel pass (src/model/tree-pass.c) ---- */
 
 /* What a tree run looks at. */
 struct ka_tree_opts {

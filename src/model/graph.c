@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
 #include "ksymaudit/refs.h"
 
 bool ka_graph_export_gpl(const struct ka_export *x)

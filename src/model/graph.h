@@ -4,8 +4,9 @@
  * export, and every walk stops at exports, so no global graph is needed.
  * Nodes are the file's functions and data objects (symbol table, with
  * their address ranges); edges are its references from relocations
- * (src/readers/relocs.c), each with its site. Used by the tree pass
- * (src/model/tree.c), whose interface to checks and commands is tree.h.
+ * (src/readers/relocs.c), each with its site. Private to src/model: the
+ * tree pass (tree-pass.c) walks it; its interface to checks and commands
+ * is tree.h.
  */
 #pragma once
 

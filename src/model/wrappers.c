@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
 
 struct bfs {
 	uint32_t *stamp;   /* per node: the walk that last saw it */

@@ -10,7 +10,7 @@
 
 #include "ksymaudit/baseline.h"
 #include "ksymaudit/diff.h"
-#include "ksymaudit/graph.h"
+#include "src/model/graph.h"
 #include "ksymaudit/refs.h"
 
 /* free(NULL), free(zeroed), and twice after use where it applies. */
