@@ -148,6 +148,10 @@ struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
 						const char *symbol);
 void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
 			    enum ka_ref_kind kind);
+/* A target with its steps, copied from steps[0..n). */
+struct ka_finding_target *ka_finding_add_target_path(
+	struct ka_finding *f, const char *symbol,
+	const struct ka_path_step *steps, size_t n);
 /*
  * Appends a deep copy of src to dst and returns it: every field a check
  * sets (sites, path, gpl_symbols, targets, score, …), not what the run

@@ -176,6 +176,16 @@ void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
 	t->path[t->n_path++] = (struct ka_path_step){ xstrdup(symbol), kind };
 }
 
+struct ka_finding_target *ka_finding_add_target_path(
+	struct ka_finding *f, const char *symbol,
+	const struct ka_path_step *steps, size_t n)
+{
+	struct ka_finding_target *t = ka_finding_add_target(f, symbol);
+	for (size_t k = 0; k < n; k++)
+		ka_finding_target_step(t, steps[k].symbol, steps[k].kind);
+	return t;
+}
+
 void ka_site_copy(struct ka_site *to, const struct ka_site *from)
 {
 	*to = *from;
@@ -217,13 +227,10 @@ struct ka_finding *ka_finding_copy(struct ka_findings *dst,
 		for (size_t k = 0; k < from->n_via; k++)
 			ka_finding_symbol_add_via(s, from->via[k]);
 	}
-	for (size_t i = 0; i < src->n_targets; i++) {
-		const struct ka_finding_target *from = &src->targets[i];
-		struct ka_finding_target *t = ka_finding_add_target(f, from->symbol);
-		for (size_t k = 0; k < from->n_path; k++)
-			ka_finding_target_step(t, from->path[k].symbol,
-					       from->path[k].kind);
-	}
+	for (size_t i = 0; i < src->n_targets; i++)
+		ka_finding_add_target_path(f, src->targets[i].symbol,
+					   src->targets[i].path,
+					   src->targets[i].n_path);
 	return f;
 }
 
