@@ -41,10 +41,27 @@ json_object *ka_jread_parse(struct ka_jread *c, const char *buf, size_t len)
 	json_object *root = json_tokener_parse_ex(tok, buf, (int)len);
 	enum json_tokener_error err = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
+	if (!root && err == json_tokener_continue) {
+		/* A top-level literal or number ends only where the text
+		 * does: tell json-c it has all of it. */
+		json_object *last = json_tokener_parse_ex(tok, "", 1);
+		if (json_tokener_get_error(tok) == json_tokener_success) {
+			root = last;
+			err = json_tokener_success;
+		} else {
+			json_object_put(last);
+		}
+	}
 	json_tokener_free(tok);
+	if (!root && err == json_tokener_success) {
+		/* The document is JSON null. */
+		ka_jread_bad(c, NULL, "not a ksymaudit JSON report (not a JSON "
+			     "object)");
+		return NULL;
+	}
 	if (!root || err != json_tokener_success) {
 		ka_jread_bad(c, NULL, "not a JSON document: %s at byte %zu",
-			     err == json_tokener_continue || err == json_tokener_success
+			     err == json_tokener_continue
 				     ? "unexpected end of file"
 				     : json_tokener_error_desc(err),
 			     end);

@@ -88,6 +88,8 @@ START_TEST(test_report_hostile)
 	refused("", "empty file");
 	refused("{", "not a JSON document");
 	refused("[1,2]", "not a JSON object");
+	refused("null", "not a JSON object");
+	refused("  \n", "unexpected end of file");
 	refused("{} trailing", "not a JSON document: trailing data");
 	refused("{\"schema_version\":\"1\"}", "'schema_version' is not an integer");
 	refused("{\"schema_version\":1,\"command\":\"tree\"}", "schema_version 1");

@@ -99,6 +99,8 @@ python3 -c 'print("[" * 100000 + "]" * 100000)' >deep.json
 bad deep "not a JSON document: nesting too deep"
 printf '[]' >array.json
 bad array "not a ksymaudit JSON report"
+printf 'null' >null.json
+bad null "not a ksymaudit JSON report"
 printf '{"findings":[]}' >noversion.json
 bad noversion "not a ksymaudit JSON report"
 printf '{"schema_version":3,"findings":[]}' >version2.json
