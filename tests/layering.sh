@@ -10,7 +10,7 @@
 # unique across src/, every header under include/ used by two folders or
 # more (one only a single folder uses belongs in that folder), and a
 # folder's private headers (src/X/*.h) included from X only (cmd/cmd.h
-# from main.c too).
+# from main.c too), and nothing declared under include/ left undefined.
 # Usage: layering.sh SOURCE_ROOT LIBKSYMAUDIT.A
 set -eu
 export LC_ALL=C
@@ -156,6 +156,20 @@ for h in "$root"/include/ksymaudit/*.h; do
 	fi
 done
 rm -f "$edges" "$edges.err" "$users"
+
+# Every function and object declared under include/ is defined in the
+# library (a declaration nothing defines misleads the next reader).
+defs=${TMPDIR:-/tmp}/layering-defs.$$
+nm "$lib" 2>/dev/null | awk 'NF >= 2 && $(NF-1) ~ /^[TDBRCV]$/ { print $NF }' |
+	sort -u >"$defs"
+for sym in $(sed -nE -e '/^(static|typedef|#)/d' \
+	-e 's/^[a-z].*[ *]([a-z_][a-z0-9_]*)\(.*/\1/p' \
+	-e 's/^extern .*[ *]([a-z_][a-z0-9_]*)(\[\])?;.*/\1/p' \
+	"$root"/include/ksymaudit/*.h | sort -u | comm -23 - "$defs"); do
+	echo "FAIL: $sym is declared under include/ but defined nowhere"
+	fail=1
+done
+rm -f "$defs"
 
 # File names unique across src/ and include/: a name says where it is.
 dups=$(find "$root/src" "$root/include" -name '*.[ch]' -exec basename {} \; |
