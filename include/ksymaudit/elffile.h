@@ -9,6 +9,7 @@
 #include <libelf.h>
 
 #include "ksymaudit/common.h"
+#include "ksymaudit/input.h" /* the ELF opener is built on it */
 
 struct ka_elf {
 	char *path;    /* as given */
