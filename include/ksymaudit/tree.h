@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "ksymaudit/common.h"
+#include "ksymaudit/dwarf.h" /* inline_counts hold struct ka_inline_count */
 #include "ksymaudit/exports.h"
 #include "ksymaudit/findings.h"
 #include "ksymaudit/hashmap.h"
