@@ -58,6 +58,7 @@ static void help(FILE *out)
 	      "      --debug-root DIR   separate debug files (default /usr/lib/debug)\n"
 	      "  -t, --threads N        files processed in parallel per kernel\n"
 	      "      --max-depth N      export-wrapper/export-door walk depth (default 3)\n"
+	      KA_WALK_HELP
 	      "\n"
 	      "Modules:\n"
 	      "  -m, --module PATH      module built against OLD, or a directory of\n"
@@ -94,6 +95,8 @@ struct side {
 	const char *argv0;
 	unsigned max_depth;
 	char *label;
+	struct ka_walk walk; /* its cache and progress */
+	char walk_label[16];
 	pid_t child;         /* walking in a child process, or 0 */
 	char *child_report;  /* the report it writes */
 };
@@ -131,7 +134,10 @@ static void *walk(void *arg)
 	if (ka_cmd_load_rules(&s->run, s->o, s->argv0) < 0 ||
 	    ka_tree_inputs_setup(&s->run, &s->cli, &s->topts) < 0)
 		return NULL;
+	snprintf(s->walk_label, sizeof(s->walk_label), "diff %s", s->name);
+	ka_walk_begin(&s->walk, &s->cli, s->walk_label, false, &s->topts);
 	ka_tree_run(&s->run, &s->topts, &s->res);
+	ka_walk_end(&s->walk, &s->res);
 	s->walked = true;
 	ka_checks_run_kernel(&s->run, &s->res);
 	return NULL;
@@ -313,6 +319,7 @@ static int do_diff(int argc, char *argv[])
 		{"debug-root", required_argument, NULL, OPT_DEBUG_ROOT},
 		{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 		{"threads", required_argument, NULL, 't'},
+		KA_WALK_LONGOPTS,
 		{"module", required_argument, NULL, 'm'},
 		{"license", required_argument, NULL, 'l'},
 		{"waivers", required_argument, NULL, 'w'},
@@ -350,6 +357,12 @@ static int do_diff(int argc, char *argv[])
 		case OPT_MAX_DEPTH:
 			r = ka_tree_cli_opt(&scratch, &run, KA_TOPT_MAX_DEPTH,
 					    optarg);
+			break;
+		case KA_TOPT_CACHE_DIR:
+		case KA_TOPT_NO_CACHE:
+		case KA_TOPT_CACHE_SIZE:
+		case KA_TOPT_PROGRESS:
+			r = ka_tree_cli_opt(&scratch, &run, c, optarg);
 			break;
 		}
 		if (r == 0)
@@ -403,6 +416,10 @@ static int do_diff(int argc, char *argv[])
 		s->max_depth = run.max_depth;
 		s->cli.threads = scratch.threads;
 		s->cli.debug_root = debug_root;
+		s->cli.cache_dir = scratch.cache_dir;
+		s->cli.no_cache = scratch.no_cache;
+		s->cli.cache_max = scratch.cache_max;
+		s->cli.progress = scratch.progress;
 	}
 
 	ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
