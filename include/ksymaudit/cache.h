@@ -52,6 +52,12 @@ void ka_cache_bind(struct ka_cache *c, const struct ka_run *run,
 int ka_cache_key(struct ka_cache *c, struct ka_elf *e, const char *owner,
 		 struct ka_cache_key *key);
 /*
+ * True when the run's kernel image (o->vmlinux) has an entry: a walk of
+ * that kernel is then short. The entry is not read (nor checked).
+ */
+bool ka_cache_has_image(struct ka_cache *c, const struct ka_run *run,
+			const struct ka_tree_opts *o);
+/*
  * Fills f (initialised, empty) with the facts stored under key, their
  * object paths set to path and owners to owner. Returns 0, or -1 when
  * there is no usable entry (a stale or corrupt one is noted and removed).
@@ -64,7 +70,9 @@ void ka_cache_store(struct ka_cache *c, const struct ka_cache_key *key,
 		    const char *path, const struct ka_file_facts *f);
 
 struct ka_cache_stats {
-	unsigned hits, misses, stored, rejected, evicted;
+	unsigned hits, misses, stored, evicted;
+	unsigned rejected; /* corrupt entries (each noted) */
+	unsigned stale;    /* of another build or format (noted once) */
 	uint64_t bytes; /* size of the entries after eviction */
 };
 /*
@@ -78,8 +86,9 @@ void ka_cache_close(struct ka_cache *c, struct strvec *notes,
 /*
  * The file format, for tests and the fuzz target. ka_cache_encode writes
  * the whole entry (header, checksum, payload) for key; ka_cache_decode
- * checks and reads one: 0 and f filled, or -1 with the reason in *why
- * (owned by the caller) and f left empty.
+ * checks and reads one: 0 and f filled, or with the reason in *why (owned
+ * by the caller) and f left empty -2 for an entry of another format or
+ * build of the tool (stale), -1 for any other problem (corrupt).
  */
 void ka_cache_encode(const struct ka_cache_key *key, const char *tool,
 		     const char *path, const struct ka_file_facts *f,

@@ -202,3 +202,6 @@ struct ka_walk {
 void ka_walk_begin(struct ka_walk *w, const struct ka_tree_inputs *in,
 		   const char *label, bool tty_default, struct ka_tree_opts *o);
 void ka_walk_end(struct ka_walk *w, const struct ka_tree_result *res);
+/* True when w has a cache holding the facts of o's kernel image. */
+bool ka_walk_cached(struct ka_walk *w, const struct ka_run *run,
+		    const struct ka_tree_opts *o);

@@ -97,6 +97,7 @@ struct side {
 	char *label;
 	struct ka_walk walk; /* its cache and progress */
 	char walk_label[16];
+	bool ready;          /* set up, ready to walk */
 	pid_t child;         /* walking in a child process, or 0 */
 	char *child_report;  /* the report it writes */
 };
@@ -125,22 +126,28 @@ static void rooted_release(struct side *s)
 	s->label = xasprintf("%s (%s)", v, r);
 }
 
-static void *walk(void *arg)
+/* Loads a kernel side's rules and inputs, opens its cache. */
+static void side_setup(struct side *s)
 {
-	struct side *s = arg;
 	ka_run_init(&s->run, "tree");
 	s->run.max_depth = s->max_depth;
 	s->topts = (struct ka_tree_opts){ .checks = true, .reach = true };
 	if (ka_cmd_load_rules(&s->run, s->o, s->argv0) < 0 ||
 	    ka_tree_inputs_setup(&s->run, &s->cli, &s->topts) < 0)
-		return NULL;
+		return;
 	snprintf(s->walk_label, sizeof(s->walk_label), "diff %s", s->name);
 	ka_walk_begin(&s->walk, &s->cli, s->walk_label, false, &s->topts);
+	s->ready = true;
+}
+
+static void walk(struct side *s)
+{
+	if (!s->ready)
+		return;
 	ka_tree_run(&s->run, &s->topts, &s->res);
 	ka_walk_end(&s->walk, &s->res);
 	s->walked = true;
 	ka_checks_run_kernel(&s->run, &s->res);
-	return NULL;
 }
 
 /* Prepares a kernel side; false when it is a report to read. */
@@ -200,6 +207,7 @@ static bool side_fork(struct side *s)
 	close(fd);
 	s->child = pid;
 	s->child_report = path;
+	ka_walk_end(&s->walk, NULL); /* the child's copy is the one used */
 	return true;
 }
 
@@ -431,12 +439,20 @@ static int do_diff(int argc, char *argv[])
 	for (size_t i = 0; i < waivers.n; i++)
 		ka_waivers_load(waivers.v[i], &run.rules, &run.diags);
 
-	/* Both kernels at once: each pass is mostly one long vmlinux job. */
+	/* Both kernels at once: each pass is mostly one long vmlinux job.
+	 * Not when OLD's kernel image is in the cache: its walk is then
+	 * short, and the child's report would cost more than it saves. */
 	bool old_kernel = side_kernel(&old), new_kernel = side_kernel(&nw);
-	if (!(old_kernel && new_kernel && side_fork(&old)) && old_kernel)
+	if (old_kernel)
+		side_setup(&old);
+	if (!(old.ready && new_kernel &&
+	      !ka_walk_cached(&old.walk, &old.run, &old.topts) &&
+	      side_fork(&old)))
 		walk(&old);
-	if (new_kernel)
+	if (new_kernel) {
+		side_setup(&nw);
 		walk(&nw);
+	}
 	side_finish(&old, &run);
 	side_finish(&nw, &run);
 	if (ka_diags_have_fatal(&run.diags))

@@ -138,6 +138,12 @@ void ka_walk_end(struct ka_walk *w, const struct ka_tree_result *res)
 	w->cache_dir = NULL;
 }
 
+bool ka_walk_cached(struct ka_walk *w, const struct ka_run *run,
+		    const struct ka_tree_opts *o)
+{
+	return w->cache && ka_cache_has_image(w->cache, run, o);
+}
+
 /* "512M", "2G", "100000": bytes; 0 on a bad value. */
 static uint64_t parse_size(const char *arg)
 {

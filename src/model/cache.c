@@ -208,6 +208,29 @@ int ka_cache_key(struct ka_cache *c, struct ka_elf *e, const char *owner,
 	return 0;
 }
 
+bool ka_cache_has_image(struct ka_cache *c, const struct ka_run *run,
+			const struct ka_tree_opts *o)
+{
+	struct ka_elf e;
+	struct ka_cache_key key;
+	char *why = NULL;
+	bool r = false;
+	if (!o->vmlinux)
+		return false;
+	ka_cache_bind(c, run, o);
+	if (ka_elf_open(o->vmlinux, &e, &why) < 0) {
+		free(why);
+		return false;
+	}
+	if (ka_cache_key(c, &e, "vmlinux", &key) == 0) {
+		char *file = xasprintf("%s/%s", c->dir, key.name);
+		r = access(file, R_OK) == 0;
+		free(file);
+	}
+	ka_elf_close(&e);
+	return r;
+}
+
 /* ---- encoding ---- */
 
 static void put_strvec(struct ka_wbuf *b, const struct strvec *v)
@@ -385,7 +408,7 @@ static void get_site(struct ka_rbuf *b, struct ka_site *s)
 	s->has_debuginfo = ka_rbuf_u8(b) != 0;
 	uint32_t n = ka_rbuf_count(b, 20);
 	for (uint32_t i = 0; i < n && !b->bad; i++) {
-		char *fn = need_str(b), *decl = ka_rbuf_str(b);
+		char *fn = ka_rbuf_str(b), *decl = ka_rbuf_str(b);
 		unsigned dl = ka_rbuf_u32(b);
 		char *call = ka_rbuf_str(b);
 		unsigned cl = ka_rbuf_u32(b);
@@ -482,7 +505,7 @@ static void get_payload(struct ka_rbuf *b, const char *path,
 		struct ka_reach_fact *x = &r->reach[r->n_reach++];
 		x->owner = xstrdup(owner);
 		x->function = need_str(b);
-		x->gpl_export = need_str(b);
+		x->gpl_export = ka_rbuf_str(b);
 		get_strvec(b, &x->plain_path);
 	}
 	n = ka_rbuf_count(b, 4);
@@ -514,11 +537,14 @@ int ka_cache_decode(const void *buf, size_t len,
 	if (!b.bad && format != KA_CACHE_FORMAT) {
 		*why = xasprintf("format version %u, not %u", format,
 				 KA_CACHE_FORMAT);
-		return -1;
+		return -2;
 	}
 	t = ka_rbuf_str(&b);
-	if (!b.bad && (!t || strcmp(t, tool) != 0))
+	bool t_stale = false;
+	if (!b.bad && (!t || strcmp(t, tool) != 0)) {
 		bad = "written by another build of ksymaudit";
+		t_stale = true;
+	}
 	uint64_t h0 = ka_rbuf_u64(&b), h1 = ka_rbuf_u64(&b);
 	if (!bad && !b.bad && (h0 != key->h[0] || h1 != key->h[1]))
 		bad = "holds another key";
@@ -530,7 +556,7 @@ int ka_cache_decode(const void *buf, size_t len,
 	}
 	if (bad) {
 		*why = xstrdup(bad);
-		return -1;
+		return t_stale ? -2 : -1;
 	}
 	if (n != b.n - b.off) {
 		*why = xasprintf("payload of %llu bytes, %zu present (truncated?)",
@@ -602,13 +628,17 @@ int ka_cache_load(struct ka_cache *c, const struct ka_cache_key *key,
 		return 0;
 	}
 bad:
-	note(c, "cache entry %s (for %s): %s: ignored", file, path,
-	     why ? why : "unreadable");
+	if (r != -2)
+		note(c, "cache entry %s (for %s): %s: ignored", file, path,
+		     why ? why : "unreadable");
 	free(why);
 	close(fd);
 	unlink(file);
 	pthread_mutex_lock(&c->lock);
-	c->st.rejected++;
+	if (r == -2)
+		c->st.stale++;
+	else
+		c->st.rejected++;
 	pthread_mutex_unlock(&c->lock);
 miss:
 	free(file);
@@ -728,6 +758,9 @@ void ka_cache_close(struct ka_cache *c, struct strvec *notes,
 	if (!c)
 		return;
 	evict(c);
+	if (c->st.stale)
+		note(c, "%s: %u cache entries of another build or format of "
+		     "ksymaudit ignored and replaced", c->dir, c->st.stale);
 	for (size_t i = 0; i < c->notes.n; i++)
 		if (notes)
 			strvec_push(notes, c->notes.v[i]);

@@ -1,4 +1,5 @@
 /* A content hash and a bounded binary reader and writer (ksymaudit/blob.h). */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,18 +18,19 @@ static inline uint64_t rotl(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
+/* Little-endian loads (one instruction where the host is little-endian). */
 static inline uint64_t rd64(const unsigned char *p)
 {
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return le64toh(v);
 }
 
 static inline uint32_t rd32(const unsigned char *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return le32toh(v);
 }
 
 static inline uint64_t round1(uint64_t acc, uint64_t in)
