@@ -23,10 +23,10 @@ layer_of_dir() {
 # Public headers belong to the layer of the folder that implements them.
 layer_of_header() {
 	case $1 in
-	common.h | hashmap.h | findings.h) echo 0 ;;
+	common.h | hashmap.h | findings.h | blob.h) echo 0 ;;
 	elffile.h | exports.h | module.h | refs.h | rules.h | baseline.h | report.h) echo 1 ;;
 	dwarf.h) echo 2 ;;
-	run.h | graph.h | sites.h | diff.h) echo 3 ;;
+	run.h | graph.h | sites.h | diff.h | cache.h) echo 3 ;;
 	checks.h) echo 4 ;;
 	emit.h) echo 5 ;;
 	cmd.h) echo 6 ;;

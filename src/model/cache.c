@@ -3,8 +3,9 @@
  * 128-bit key, holding what the pass keeps of it (struct ka_file_facts).
  *
  * Key: the object's build-id and size (a hash of its bytes when it has no
- * build-id), its owner, the options that change facts (checks, explain
- * symbol, reach, depth, debug root, header rules), and one byte per symbol
+ * build-id), its owner, the tool's identity and the cache format, the
+ * options that change facts (checks, explain symbol, reach, depth, debug
+ * root, header rules), and one byte per symbol
  * of its symbol table saying whether and how that name is exported in this
  * run: a file's references to other files' exports (GPL-only or not) are
  * the only facts it takes from outside, and every lookup the graph makes
@@ -14,7 +15,8 @@
  * Entry: a versioned binary format (below) with the tool's identity (its
  * version and a hash of the executable), the key and an XXH64 checksum of
  * the payload; anything that does not match, or does not decode exactly,
- * is noted, removed and walked again. A binary format rather than JSON:
+ * is noted, removed and walked again. Entries of another build have other
+ * names: they are never looked up, and age out under the size bound. A binary format rather than JSON:
  * the facts are read back by this program only, a vmlinux entry is
  * decoded in milliseconds, and a checksum is needed either way (a flipped
  * byte inside a JSON string still parses).
@@ -121,6 +123,7 @@ void ka_cache_bind(struct ka_cache *c, const struct ka_run *run,
 {
 	struct ka_wbuf b = { 0 };
 	ka_wbuf_u32(&b, KA_CACHE_FORMAT);
+	ka_wbuf_str(&b, c->tool);
 	ka_wbuf_u8(&b, o->checks);
 	ka_wbuf_u8(&b, o->reach);
 	ka_wbuf_str(&b, o->explain);
