@@ -48,6 +48,17 @@ void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
 size_t ka_jobq_take(struct ka_jobq *q);
 void ka_jobq_done(struct ka_jobq *q, size_t i);
 void ka_jobq_free(struct ka_jobq *q);
+/*
+ * A file's weight for the queue, about what walking its DWARF holds in
+ * memory: its size, four times that when compressed (xz, zstd, gzip).
+ */
+uint64_t ka_file_weight(const char *path);
+/*
+ * The budget of the files walked at once (tree, check's attribution), or
+ * the largest file's weight when that is more. Debian's generic 6.1 kernel:
+ * vmlinux (633 MB) and amdgpu.ko (356 MB) at once peaked at 928 MB.
+ */
+#define KA_JOBQ_BUDGET ((uint64_t)512 << 20)
 
 /* Growable array of owned strings. */
 struct strvec {

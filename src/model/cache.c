@@ -10,7 +10,8 @@
  * run: a file's references to other files' exports (GPL-only or not) are
  * the only facts it takes from outside, and every lookup the graph makes
  * is by a name of that table. Only objects with their own DWARF are
- * cached: facts read from a separate debug file would follow that file.
+ * cached (not in a separate debug file, nor in a dwz file): facts read
+ * from another file would follow that file.
  *
  * Entry: a versioned binary format (below) with the tool's identity (its
  * version and a hash of the executable), the key and an XXH64 checksum of
@@ -178,10 +179,27 @@ static void export_states(struct ka_cache *c, struct ka_elf *e,
 	}
 }
 
+/* DWARF of its own, all of it: not in a dwz file (.gnu_debugaltlink). */
+static bool own_dwarf(struct ka_elf *e)
+{
+	bool info = false;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		const char *n = ka_elf_section_name(e, scn);
+		if (!n)
+			continue;
+		if (!strcmp(n, ".gnu_debugaltlink"))
+			return false;
+		if (!strcmp(n, ".debug_info") || !strcmp(n, ".zdebug_info"))
+			info = true;
+	}
+	return info;
+}
+
 int ka_cache_key(struct ka_cache *c, struct ka_elf *e, const char *owner,
 		 struct ka_cache_key *key)
 {
-	if (!ka_elf_section(e, ".debug_info"))
+	if (!own_dwarf(e))
 		return -1;
 	struct ka_wbuf b = { 0 };
 	const void *id = NULL;

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ksymaudit/cache.h"
@@ -723,25 +722,17 @@ static int cmp_job(const void *a, const void *b)
 }
 
 /*
- * Files walked at once hold their DWARF in memory together: their sizes
- * (a compressed module counts four times) stay under the largest file's or
- * this, whichever is more. Debian's generic 6.1 kernel: vmlinux (633 MB)
- * and amdgpu.ko (356 MB) at once peaked at 928 MB.
+ * Files walked at once hold their DWARF in memory together: their weights
+ * stay under KA_JOBQ_BUDGET, or the largest file's when that is more.
  */
-#define TREE_BUDGET ((uint64_t)640 << 20)
-
 static void weigh_jobs(struct shared *sh)
 {
-	uint64_t budget = TREE_BUDGET;
+	uint64_t budget = KA_JOBQ_BUDGET;
 	uint64_t *w = xcalloc(sh->n_jobs + 1, sizeof(*w));
 	for (size_t i = 0; i < sh->n_jobs; i++) {
 		struct job *j = &sh->jobs[i];
-		struct stat st;
 		j->order = i;
-		j->size = stat(j->path, &st) == 0 ? (uint64_t)st.st_size : 0;
-		if (str_ends(j->path, ".xz") || str_ends(j->path, ".zst") ||
-		    str_ends(j->path, ".gz"))
-			j->size *= 4;
+		j->size = ka_file_weight(j->path);
 		if (j->size > budget)
 			budget = j->size;
 	}

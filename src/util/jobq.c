@@ -6,8 +6,19 @@
  * debug files (vmlinux and amdgpu.ko) are never held in memory at once.
  */
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "ksymaudit/common.h"
+
+uint64_t ka_file_weight(const char *path)
+{
+	struct stat st;
+	uint64_t w = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (str_ends(path, ".xz") || str_ends(path, ".zst") ||
+	    str_ends(path, ".gz"))
+		w *= 4;
+	return w;
+}
 
 void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
 		  uint64_t budget)
