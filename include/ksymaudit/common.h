@@ -33,8 +33,9 @@ void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *),
 /*
  * Weighted jobs for ka_run_workers (src/util/jobq.c): ka_jobq_take returns
  * the first job, in index order, whose weight fits under budget with those
- * in flight (any job when none is), waiting while nothing fits, and
- * SIZE_MAX when all are taken; ka_jobq_done returns a job's weight.
+ * in flight (any job when none is in flight; one of at most budget/16 at
+ * any time), waiting while nothing fits, and SIZE_MAX when all are taken;
+ * ka_jobq_done returns a job's weight.
  */
 struct ka_jobq {
 	pthread_mutex_t lock;
@@ -54,8 +55,8 @@ void ka_jobq_free(struct ka_jobq *q);
  */
 uint64_t ka_file_weight(const char *path);
 /*
- * The budget of the files walked at once (tree, check's attribution), or
- * the largest file's weight when that is more. Debian's generic 6.1 kernel:
+ * The budget of the files walked at once (tree, check's attribution): a
+ * larger file is walked with small ones only. Debian's generic 6.1 kernel:
  * vmlinux (633 MB) and amdgpu.ko (356 MB) at once peaked at 928 MB.
  */
 #define KA_JOBQ_BUDGET ((uint64_t)512 << 20)

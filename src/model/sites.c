@@ -278,8 +278,6 @@ int ka_sites_attribute(struct ka_run *run, unsigned threads)
 	uint64_t *weight = xcalloc(p.n + 1, sizeof(*weight)), budget = KA_JOBQ_BUDGET;
 	for (size_t i = 0; i < p.n; i++) {
 		weight[i] = ka_file_weight(run->modules[i]->path);
-		if (weight[i] > budget)
-			budget = weight[i];
 	}
 	ka_jobq_init(&p.q, weight, p.n, budget);
 	free(weight);

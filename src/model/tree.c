@@ -723,7 +723,7 @@ static int cmp_job(const void *a, const void *b)
 
 /*
  * Files walked at once hold their DWARF in memory together: their weights
- * stay under KA_JOBQ_BUDGET, or the largest file's when that is more.
+ * stay under KA_JOBQ_BUDGET, small files aside.
  */
 static void weigh_jobs(struct shared *sh)
 {
@@ -733,8 +733,6 @@ static void weigh_jobs(struct shared *sh)
 		struct job *j = &sh->jobs[i];
 		j->order = i;
 		j->size = ka_file_weight(j->path);
-		if (j->size > budget)
-			budget = j->size;
 	}
 	qsort(sh->jobs, sh->n_jobs, sizeof(*sh->jobs), cmp_job);
 	for (size_t i = 0; i < sh->n_jobs; i++)

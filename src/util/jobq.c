@@ -1,8 +1,8 @@
 /*
  * A queue of weighted jobs for a worker pool: a worker takes the first job
  * (in the caller's order) whose weight fits under the budget together with
- * the jobs in flight, or any job when none is in flight, and waits while
- * nothing fits. The tree pass weighs files by size, so that two large
+ * the jobs in flight, or any job when none is in flight, or a small one
+ * (a sixteenth of the budget) at any time, and waits while nothing fits. The tree pass weighs files by size, so that two large
  * debug files (vmlinux and amdgpu.ko) are never held in memory at once.
  */
 #include <stdlib.h>
@@ -41,7 +41,8 @@ size_t ka_jobq_take(struct ka_jobq *q)
 			q->first++;
 		for (size_t i = q->first; i < q->n; i++) {
 			if (q->taken[i] || (q->inflight &&
-					    q->inflight + q->weight[i] > q->budget))
+					    q->inflight + q->weight[i] > q->budget &&
+					    q->weight[i] > q->budget / 16))
 				continue;
 			r = i;
 			break;
