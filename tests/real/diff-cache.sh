@@ -12,12 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 bin=$(realpath "$1")
-data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
-old=$data/kbuild-old new=$data/kbuild-new
-for d in "$old" "$new"; do
-	[ -s "$d/Module.symvers" ] && [ -e "$d/vmlinux.o" ] ||
-		rk_skip "no kernel build in $d: run tools/build-test-kernel.sh"
-done
+rk_test_kernels
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$tmp"
