@@ -99,7 +99,8 @@ printf '%-26s %8s s wall %8s s CPU %6s MiB\n' \
 for f in diff3 diff4; do
 	cmp -s "$tmp/diff.json" "$tmp/$f.json" ||
 		{ echo "bench: the diff with a cache ($f) differs from the one without" >&2; exit 1; }
-doneratio() { # ratio LABEL DIFF OLD NEW
+done
+ratio() { # ratio LABEL DIFF OLD NEW
 	awk -v l="$1" -v d="$2" -v a="$3" -v b="$4" 'BEGIN { m = a > b ? a : b
 		printf "%s: diff of kernels / larger tree run %.2f, / mean tree run %.2f (bound 2)\n", l, d / m, 2 * d / (a + b) }'
 }

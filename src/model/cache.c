@@ -3,7 +3,7 @@
  * 128-bit key, holding what the pass keeps of it (struct ka_file_facts).
  *
  * Key: the object's build-id and size (a hash of its bytes when it has no
- * build-id), its owner, the tool's identity and the cache format, the
+ * build-id, remembered for large files: content_hash), its owner, the tool's identity and the cache format, the
  * options that change facts (checks, explain symbol, reach, depth, debug
  * root, header rules), and one byte per symbol
  * of its symbol table saying whether and how that name is exported in this
@@ -179,6 +179,75 @@ static void export_states(struct ka_cache *c, struct ka_elf *e,
 	}
 }
 
+/*
+ * The hash of the bytes of a file without a build-id (a vmlinux.o, a
+ * module .o). Hashing a large one costs more than reading its facts, so
+ * the hash is remembered in an entry named after the file's path and
+ * stat identity (device, inode, size, modification and change times, as
+ * git's index does): "m" and 32 hex digits, holding that identity and the
+ * hash. Any change of the file changes its identity.
+ */
+static bool write_entry(struct ka_cache *c, const char *file,
+			const struct ka_wbuf *b);
+#define MEMO_MIN ((size_t)1 << 20)
+static const char memo_magic[16] = "ksymaudit-hmemo\n";
+
+static uint64_t content_hash(struct ka_cache *c, struct ka_elf *e,
+			     const void *raw, size_t size)
+{
+	struct stat st;
+	if (size < MEMO_MIN || !e->path || stat(e->path, &st) < 0)
+		return ka_hash64(raw, size, 0);
+	struct ka_wbuf id = { 0 };
+	ka_wbuf_str(&id, c->tool);
+	ka_wbuf_str(&id, e->path);
+	ka_wbuf_u64(&id, (uint64_t)st.st_dev);
+	ka_wbuf_u64(&id, (uint64_t)st.st_ino);
+	ka_wbuf_u64(&id, (uint64_t)st.st_size);
+	ka_wbuf_u64(&id, (uint64_t)st.st_mtim.tv_sec);
+	ka_wbuf_u64(&id, (uint64_t)st.st_mtim.tv_nsec);
+	ka_wbuf_u64(&id, (uint64_t)st.st_ctim.tv_sec);
+	ka_wbuf_u64(&id, (uint64_t)st.st_ctim.tv_nsec);
+	ka_wbuf_u64(&id, size);
+	char *file = xasprintf("%s/m%016llx%016llx", c->dir,
+			       (unsigned long long)ka_hash64(id.p, id.n, 1),
+			       (unsigned long long)ka_hash64(id.p, id.n, 2));
+	uint64_t h = 0;
+	bool found = false;
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0) {
+		/* magic, identity, hash, checksum of all before it */
+		size_t want = sizeof(memo_magic) + id.n + 16;
+		unsigned char *buf = xmalloc(want + 1);
+		ssize_t got = read(fd, buf, want + 1);
+		struct ka_rbuf r = { .p = buf, .n = got > 0 ? (size_t)got : 0,
+				     .off = sizeof(memo_magic) + id.n };
+		if (got == (ssize_t)want &&
+		    !memcmp(buf, memo_magic, sizeof(memo_magic)) &&
+		    !memcmp(buf + sizeof(memo_magic), id.p, id.n)) {
+			h = ka_rbuf_u64(&r);
+			found = ka_rbuf_u64(&r) == ka_hash64(buf, want - 8, 0);
+		}
+		if (found)
+			futimens(fd, NULL);
+		free(buf);
+		close(fd);
+	}
+	if (!found) {
+		h = ka_hash64(raw, size, 0);
+		struct ka_wbuf m = { 0 };
+		ka_wbuf_bytes(&m, memo_magic, sizeof(memo_magic));
+		ka_wbuf_bytes(&m, id.p, id.n);
+		ka_wbuf_u64(&m, h);
+		ka_wbuf_u64(&m, ka_hash64(m.p, m.n, 0));
+		write_entry(c, file, &m);
+		ka_wbuf_free(&m);
+	}
+	free(file);
+	ka_wbuf_free(&id);
+	return h;
+}
+
 /* DWARF of its own, all of it: not in a dwz file (.gnu_debugaltlink). */
 static bool own_dwarf(struct ka_elf *e)
 {
@@ -215,7 +284,7 @@ int ka_cache_key(struct ka_cache *c, struct ka_elf *e, const char *owner,
 		ka_wbuf_bytes(&b, id, (size_t)n);
 	} else if (raw) {
 		ka_wbuf_u8(&b, 2);
-		ka_wbuf_u64(&b, ka_hash64(raw, size, 0));
+		ka_wbuf_u64(&b, content_hash(c, e, raw, size));
 	} else {
 		ka_wbuf_free(&b);
 		return -1;
@@ -669,24 +738,18 @@ miss:
 	return -1;
 }
 
-void ka_cache_store(struct ka_cache *c, const struct ka_cache_key *key,
-		    const char *path, const struct ka_file_facts *f)
+/* Writes b to file through a temporary file and a rename. */
+static bool write_entry(struct ka_cache *c, const char *file,
+			const struct ka_wbuf *b)
 {
-	struct ka_wbuf b = { 0 };
-	ka_cache_encode(key, c->tool, path, f, &b);
-	if (b.n > ENTRY_MAX || b.n > c->max_bytes) {
-		ka_wbuf_free(&b);
-		return;
-	}
 	pthread_mutex_lock(&c->lock);
 	unsigned seq = c->seq++;
 	pthread_mutex_unlock(&c->lock);
 	char *tmp = xasprintf("%s/.tmp-%ld-%u", c->dir, (long)getpid(), seq);
-	char *file = xasprintf("%s/%s", c->dir, key->name);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	bool ok = fd >= 0;
-	for (size_t off = 0; ok && off < b.n;) {
-		ssize_t k = write(fd, b.p + off, b.n - off);
+	for (size_t off = 0; ok && off < b->n;) {
+		ssize_t k = write(fd, b->p + off, b->n - off);
 		if (k < 0 && errno == EINTR)
 			continue;
 		ok = k > 0;
@@ -700,12 +763,26 @@ void ka_cache_store(struct ka_cache *c, const struct ka_cache_key *key,
 		note(c, "%s: cannot write a cache entry: %s", c->dir,
 		     strerror(errno));
 		unlink(tmp);
-	} else {
+	}
+	free(tmp);
+	return ok;
+}
+
+void ka_cache_store(struct ka_cache *c, const struct ka_cache_key *key,
+		    const char *path, const struct ka_file_facts *f)
+{
+	struct ka_wbuf b = { 0 };
+	ka_cache_encode(key, c->tool, path, f, &b);
+	if (b.n > ENTRY_MAX || b.n > c->max_bytes) {
+		ka_wbuf_free(&b);
+		return;
+	}
+	char *file = xasprintf("%s/%s", c->dir, key->name);
+	if (write_entry(c, file, &b)) {
 		pthread_mutex_lock(&c->lock);
 		c->st.stored++;
 		pthread_mutex_unlock(&c->lock);
 	}
-	free(tmp);
 	free(file);
 	ka_wbuf_free(&b);
 }
@@ -728,9 +805,12 @@ static int cmp_age(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* An entry ("m": a remembered content hash). */
 static bool entry_name(const char *n)
 {
 	size_t i = 0;
+	if (*n == 'm')
+		n++;
 	for (; n[i]; i++)
 		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
 			return false;

@@ -136,6 +136,30 @@ same ref nodir "unusable cache directory"
 grep -q "^ksymaudit: note: afile/sub: cannot use as cache directory: .*; walking without a cache$" nodir.err ||
 	{ ko "unusable directory: no note"; cat nodir.err; }
 
+# A file without a build-id is keyed by a hash of its bytes; for a large
+# one (1 MiB and more) the hash is remembered by the file's identity
+# (path, inode, size, times): a change of its bytes, even with its old
+# modification time put back, is walked again.
+mkdir big
+head -c 1500000 /dev/zero >pad
+objcopy --add-section .pad=pad mods/mod-a.ko big/mod-a.ko
+cp mods/mod-b.ko big/
+bigk="--vmlinux vmlinux -m big --debug-root /nonexistent -r $rules"
+ks big0 tree $bigk -j --no-cache
+ks big1 tree $bigk -j --cache-dir cb --progress=plain
+ks big2 tree $bigk -j --cache-dir cb --progress=plain
+same big0 big1 "large file, cold"
+same big0 big2 "large file, warm"
+grep -q '3 from the cache' big2.err || { ko "large file: not read from the cache"; cat big2.err; }
+ls cb | grep -q '^m[0-9a-f]\{32\}$' || { ko "no remembered hash for the large file"; ls cb; }
+t=$(stat -c %y big/mod-a.ko)
+off=$(($(stat -c %s big/mod-a.ko) / 2))
+printf 'x' | dd of=big/mod-a.ko bs=1 seek=$off conv=notrunc 2>/dev/null
+touch -d "$t" big/mod-a.ko
+ks big3 tree $bigk -j --cache-dir cb --progress=plain
+same big0 big3 "large file, changed"
+grep -q '2 from the cache' big3.err || { ko "a changed large file was answered from the cache"; cat big3.err; }
+
 # Bad option values.
 ks bo1 tree $kernel --cache-size lots
 [ "$(cat bo1.rc)" = 2 ] && grep -q -- "--cache-size takes a size" bo1.err || ko "--cache-size lots accepted"
