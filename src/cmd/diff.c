@@ -97,6 +97,7 @@ struct side {
 	char *label;
 	struct ka_walk walk; /* its cache and progress */
 	char walk_label[16];
+	bool set_up;         /* side_setup ran */
 	bool ready;          /* set up, ready to walk */
 	pid_t child;         /* walking in a child process, or 0 */
 	char *child_report;  /* the report it writes */
@@ -129,6 +130,7 @@ static void rooted_release(struct side *s)
 /* Loads a kernel side's rules and inputs, opens its cache. */
 static void side_setup(struct side *s)
 {
+	s->set_up = true;
 	ka_run_init(&s->run, "tree");
 	s->run.max_depth = s->max_depth;
 	s->topts = (struct ka_tree_opts){ .checks = true, .reach = true };
@@ -195,6 +197,8 @@ static bool side_fork(struct side *s)
 		/* The child: walk, write the report, leave without cleanup. */
 		struct ka_kfacts kf = { 0 };
 		FILE *out = fdopen(fd, "w");
+		if (!s->set_up)
+			side_setup(s);
 		walk(s);
 		if (s->walked)
 			ka_kfacts_from_tree(&kf, &s->res, s->run.max_depth);
@@ -443,12 +447,21 @@ static int do_diff(int argc, char *argv[])
 	 * Not when OLD's kernel image is in the cache: its walk is then
 	 * short, and the child's report would cost more than it saves. */
 	bool old_kernel = side_kernel(&old), new_kernel = side_kernel(&nw);
-	if (old_kernel)
+	bool may_cache = !scratch.no_cache && (scratch.cache_dir ||
+					       getenv("XDG_CACHE_HOME") ||
+					       getenv("HOME"));
+	/* With a cache, OLD's inputs are read here first (its key needs
+	 * them); without, in the child, at the same time as NEW's. */
+	if (old_kernel && may_cache)
 		side_setup(&old);
-	if (!(old.ready && new_kernel &&
-	      !ka_walk_cached(&old.walk, &old.run, &old.topts) &&
-	      side_fork(&old)))
+	if (!(old_kernel && new_kernel &&
+	      !(old.set_up && (!old.ready ||
+			       ka_walk_cached(&old.walk, &old.run, &old.topts))) &&
+	      side_fork(&old))) {
+		if (old_kernel && !old.set_up)
+			side_setup(&old);
 		walk(&old);
+	}
 	if (new_kernel) {
 		side_setup(&nw);
 		walk(&nw);
