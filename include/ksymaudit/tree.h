@@ -32,8 +32,13 @@ struct ka_tree_opts {
 	bool checks;               /* run the tree checks */
 	const char *explain;       /* explain this symbol, or NULL */
 	bool reach;                /* gather reach facts (export-door) */
-	/* Called after each file (from any thread, under a lock). */
-	void (*progress)(unsigned done, unsigned total, void *arg);
+	/* Facts of files seen before, by contents (src/model/cache.c), or
+	 * NULL: every file is walked. */
+	struct ka_cache *cache;
+	/* Called after each file (from any thread, under a lock); cached: how
+	 * many of the done files came from the cache. */
+	void (*progress)(unsigned done, unsigned total, unsigned cached,
+			 void *arg);
 	void *progress_arg;
 };
 
@@ -101,11 +106,25 @@ struct ka_tree_result {
 	struct ka_explain_path *paths;
 	size_t n_paths, cap_paths;
 	unsigned files_done, files_total;
+	unsigned files_cached; /* of files_done: facts from the cache */
 	struct ka_wrapper_fact *wrappers;
 	size_t n_wrappers, cap_wrappers;
 	struct ka_reach_fact *reach; /* when opts.reach: sorted, merged */
 	size_t n_reach, cap_reach;
 };
+
+/*
+ * What the pass keeps of one file: the facts it adds to the build's (the
+ * fields of a ka_tree_result that one file fills: uses, inline_counts,
+ * paths, wrappers, reach) and its input problems. Plain data; object paths
+ * in it are the file's path and owners its owner.
+ */
+struct ka_file_facts {
+	struct ka_tree_result r;
+	struct ka_diags diags;
+};
+void ka_file_facts_init(struct ka_file_facts *f);
+void ka_file_facts_free(struct ka_file_facts *f);
 
 /*
  * Runs over vmlinux and every module, in parallel, gathering facts into res:
@@ -137,6 +156,12 @@ struct ka_tree_inputs {
 	struct strvec waivers;     /* waiver files */
 	const char *debug_root;    /* separate debug files, or NULL */
 	unsigned threads;          /* 0: number of CPUs */
+	/* The walk's cache and progress, as the command line named them
+	 * (src/cmd/tree-opts.c reads them). */
+	const char *cache_dir;     /* --cache-dir, NULL: the default */
+	bool no_cache;             /* --no-cache */
+	uint64_t cache_max;        /* --cache-size in bytes, 0: the default */
+	const char *progress;      /* --progress: auto, bar, plain, none */
 	char *owned_vmlinux;
 };
 /* NULL or zeroed: nothing; leaves *in zeroed. */

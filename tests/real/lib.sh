@@ -203,3 +203,14 @@ rk_compare() {
 	fi
 	echo "ok: $check: $na identical (module, symbol) pairs"
 }
+
+# The source-built test kernel pair of tools/build-test-kernel.sh: sets old
+# and new to $KSYMAUDIT_DATA/kbuild-old and kbuild-new, or skips.
+rk_test_kernels() {
+	local d data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
+	old=$data/kbuild-old new=$data/kbuild-new
+	for d in "$old" "$new"; do
+		[ -s "$d/Module.symvers" ] && [ -e "$d/vmlinux.o" ] ||
+			rk_skip "no kernel build in $d: run tools/build-test-kernel.sh"
+	done
+}
