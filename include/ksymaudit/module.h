@@ -24,6 +24,8 @@ struct ka_module {
 	size_t n_imports, cap_imports;
 	struct ka_export **exports; /* borrowed: the export db owns them */
 	size_t n_exports, cap_exports;
+	struct strvec symbol_gets;   /* names handed to symbol_get() */
+	size_t n_symbol_get_calls;   /* calls to __symbol_get seen (x86-64) */
 };
 
 /*
@@ -59,6 +61,14 @@ struct ka_elf;
 int ka_modinfo_from_elf(struct ka_elf *e, struct ka_module *m);
 /* Records one key=value pair of modinfo into m. */
 void ka_modinfo_set(struct ka_module *m, const char *key, const char *value);
+
+/*
+ * The names m hands to symbol_get(), into m->symbol_gets: the section
+ * .no_trim_symbol of newer kernels, and on x86-64 the string argument
+ * loaded before each call to __symbol_get. Returns 0 or a negative errno.
+ */
+int ka_symbol_gets_read(struct ka_elf *e, struct ka_module *m,
+			struct ka_diags *diags);
 
 /* Reads the undefined symbols of e into m->imports as modpost filters them. */
 int ka_imports_read(struct ka_elf *e, struct ka_module *m);
