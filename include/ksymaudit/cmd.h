@@ -111,6 +111,17 @@ void ka_cmd_help_exit(FILE *out);
 /* Records the checks a command runs, for waiver-unused (rules.h). */
 void ka_cmd_set_active_checks(struct ka_run *run, int scope);
 
+/*
+ * The module operands of check and upgrade: paths as they are, plain words
+ * (no '/', no such file) as module names looked up with their dependencies
+ * in the depmod indexes of release (default: the running kernel's) under
+ * root (NULL: /). Appends paths to out; unknown names are input errors,
+ * built-in ones notes.
+ */
+void ka_cmd_module_operands(struct ka_run *run, char *const *args, size_t n,
+			    const char *root, const char *release,
+			    struct strvec *out);
+
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);
 

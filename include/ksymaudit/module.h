@@ -83,3 +83,24 @@ int ka_imports_read(struct ka_elf *e, struct ka_module *m);
 int ka_elf_exports_read(struct ka_elf *e, const char *owner,
 			struct ka_module *m, struct ka_exportdb *db,
 			struct ka_diags *diags);
+
+/*
+ * Module names resolved through a release's depmod indexes with libkmod
+ * (readers/kmod-index.c): names as modinfo takes them, aliases included.
+ */
+struct ka_kmod_result {
+	struct strvec names;   /* modules found, in order (deps after) */
+	struct strvec paths;   /* their files, same order */
+	struct strvec builtin; /* names built into the kernel: nothing to read */
+	struct strvec missing; /* names no index knows */
+};
+/* ROOT/lib/modules/RELEASE (or usr/lib/modules), owned; root may be NULL. */
+char *ka_kmod_moddir(const char *root, const char *release);
+/*
+ * Resolves names in moddir's indexes, with their dependencies when deps.
+ * Returns 0, or a negative errno with a message in *why (owned) when the
+ * indexes cannot be read.
+ */
+int ka_kmod_resolve(const char *moddir, const struct strvec *names, bool deps,
+		    struct ka_kmod_result *out, char **why);
+void ka_kmod_result_free(struct ka_kmod_result *r);
