@@ -142,8 +142,12 @@ char *ka_loader_refusal(const struct ka_run *run,
 			const struct ka_taint *t, const struct ka_module *m);
 
 /*
- * symbol-get's findings for m against kernel (NULL: run->exports), as
- * changes (new) when diff or upgrade asks.
+ * symbol-get: why symbol_get(sym) in m returns NULL against kernel (NULL:
+ * run->exports), owned, or NULL when it works; and its finding.
  */
-void ka_symbol_get_findings(struct ka_run *run, const struct ka_exportdb *kernel,
-			    const struct ka_module *m, bool as_change);
+char *ka_symbol_get_failure(const struct ka_run *run,
+			    const struct ka_exportdb *kernel,
+			    const struct ka_module *m, const char *sym);
+struct ka_finding *ka_symbol_get_finding(struct ka_run *run,
+					 const struct ka_module *m,
+					 const char *sym, const char *failure);

@@ -21,6 +21,18 @@ extern const struct ka_command ka_cmd_tree;
 extern const struct ka_command ka_cmd_explain;
 extern const struct ka_command ka_cmd_diff;
 extern const struct ka_command ka_cmd_checks;
+extern const struct ka_command ka_cmd_upgrade;
+
+/*
+ * diff's engine (src/cmd/diff.c), also behind upgrade: argv as diff takes
+ * it; mode->upgrade runs only what concerns the modules (module-breaks
+ * with a rebuild's view, the loader's rules against NEW).
+ */
+struct ka_diff_mode {
+	const char *command; /* "diff", "upgrade": messages and JSON */
+	bool upgrade;
+};
+int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode);
 
 /* Exit statuses (documented in ksymaudit(1)). */
 enum {

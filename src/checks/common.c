@@ -60,7 +60,8 @@ void ka_checks_run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 void ka_checks_run_diff(struct ka_run *run, const struct ka_diff *d)
 {
 	for (const struct ka_check *const *c = ka_checks; *c; c++)
-		if ((*c)->run_diff)
+		if ((*c)->run_diff &&
+		    (!d->upgrade || *c == &ka_check_module_breaks))
 			(*c)->run_diff(run, d);
 }
 

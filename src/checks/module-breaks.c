@@ -15,11 +15,40 @@ static bool module_provides(const struct ka_run *run, const char *sym)
 	return e && e->module;
 }
 
+/*
+ * upgrade: the names NEW no longer exports, in one warning. KERNEL-FACTS:
+ * inlines and macros of OLD's headers produced most of them (kmalloc() ->
+ * kmalloc_trace, list_add() -> __list_add_valid); the rebuild DKMS does
+ * anyway resolves them afresh, and fails only where the module's own code
+ * calls a name NEW's headers no longer declare.
+ */
+static void rebuild_needed(struct ka_run *run, const struct ka_module *m,
+			   const struct strvec *gone)
+{
+	char *list = xstrdup("");
+	for (size_t i = 0; i < gone->n; i++) {
+		char *t = xasprintf("%s%s%s", list, i ? ", " : "", gone->v[i]);
+		free(list);
+		list = t;
+	}
+	struct ka_finding *f = ka_finding_add(
+		&run->findings, ka_check_module_breaks.id, KA_SEV_WARNING,
+		m->name, m->path, gone->v[0],
+		"module %s must be rebuilt for NEW: it imports %zu name%s NEW "
+		"no longer exports (%s); header inlines and macros of OLD "
+		"produced most such names and a rebuild resolves them afresh",
+		m->name, gone->n, gone->n == 1 ? "" : "s", list);
+	f->change = KA_CHANGE_NEW;
+	f->count = (unsigned)gone->n;
+	free(list);
+}
+
 static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		    const struct ka_module *m, bool gpl_ok)
 {
 	const struct ka_exportdb *odb = &d->old_side->exports;
 	const struct ka_exportdb *ndb = &d->new_side->exports;
+	struct strvec gone = { 0 };
 	for (size_t i = 0; i < m->n_imports; i++) {
 		const struct ka_import *im = &m->imports[i];
 		if (im->weak || module_provides(run, im->name))
@@ -30,6 +59,10 @@ static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		if (!o || (!gpl_ok && ka_export_type_is_gpl_only(o->type)))
 			continue;
 		char *why = NULL;
+		if (!n && d->upgrade) {
+			strvec_push(&gone, im->name);
+			continue;
+		}
 		if (!n)
 			why = xstrdup("which NEW no longer exports");
 		else if (!gpl_ok && ka_export_type_is_gpl_only(n->type))
@@ -51,6 +84,9 @@ static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		f->new_value = ka_export_describe(n);
 		free(why);
 	}
+	if (gone.n)
+		rebuild_needed(run, m, &gone);
+	strvec_free(&gone);
 }
 
 static bool imports(const struct ka_module *m, const char *sym)
@@ -206,8 +242,55 @@ static char *old_refusal(const struct ka_run *run, const struct ka_diff *d,
 	return NULL;
 }
 
+/*
+ * The loader's rules against NEW that do not hold against OLD: the
+ * inherited proprietary taint with GPL-only symbols (a GPL-only export of
+ * NEW can turn a module that only inherited the taint into a refused one),
+ * and symbol_get() of a non-GPL export.
+ */
+static void loader_rules(struct ka_run *run, const struct ka_diff *d)
+{
+	const struct ka_exportdb *odb = &d->old_side->exports;
+	const struct ka_exportdb *ndb = &d->new_side->exports;
+	struct ka_taint *ot = ka_loader_taints(run, odb);
+	struct ka_taint *nt = ka_loader_taints(run, ndb);
+	for (size_t i = 0; i < run->n_modules; i++) {
+		const struct ka_module *m = run->modules[i];
+		char *was = ka_loader_refusal(run, odb, ot, m);
+		char *now = ka_loader_refusal(run, ndb, nt, m);
+		if (now && !was) {
+			struct ka_finding *f = ka_finding_add(
+				&run->findings, ka_check_module_breaks.id,
+				ka_check_module_breaks.severity, m->name,
+				m->path, nt[i].symbol,
+				"module %s will not load against NEW: it inherits "
+				"the proprietary taint of %s, and %s "
+				"[kernel/module/main.c inherit_taint(), 5.9+]",
+				m->name, nt[i].from->name, now);
+			f->change = KA_CHANGE_NEW;
+		}
+		free(was);
+		free(now);
+		/* symbol_get() that fails against NEW, not against OLD. */
+		for (size_t k = 0; k < m->symbol_gets.n; k++) {
+			const char *sym = m->symbol_gets.v[k];
+			char *o = ka_symbol_get_failure(run, odb, m, sym);
+			char *n = o ? NULL : ka_symbol_get_failure(run, ndb, m, sym);
+			if (n)
+				ka_symbol_get_finding(run, m, sym, n)->change =
+					KA_CHANGE_NEW;
+			free(o);
+			free(n);
+		}
+	}
+	free(ot);
+	free(nt);
+}
+
 static void run_diff(struct ka_run *run, const struct ka_diff *d)
 {
+	if (d->upgrade)
+		loader_rules(run, d);
 	for (size_t i = 0; i < run->n_modules; i++) {
 		const struct ka_module *m = run->modules[i];
 		bool gpl_ok = ka_module_is_gpl_compatible(run, m);

@@ -33,34 +33,43 @@ static bool restricted(const struct ka_run *run, const struct ka_exportdb *kerne
 	return false;
 }
 
-void ka_symbol_get_findings(struct ka_run *run, const struct ka_exportdb *kernel,
-			    const struct ka_module *m, bool as_change)
+char *ka_symbol_get_failure(const struct ka_run *run,
+			    const struct ka_exportdb *kernel,
+			    const struct ka_module *m, const char *sym)
 {
+	const struct ka_export *e = ka_loader_find(run, kernel, sym);
 	char *why = NULL;
-	if (!m->symbol_gets.n || !restricted(run, kernel, m, &why))
-		return;
-	for (size_t i = 0; i < m->symbol_gets.n; i++) {
-		const char *sym = m->symbol_gets.v[i];
-		const struct ka_export *e = ka_loader_find(run, kernel, sym);
-		if (!e || ka_export_type_is_gpl_only(e->type))
-			continue;
-		struct ka_finding *f = ka_finding_add(
-			&run->findings, ka_check_symbol_get.id,
-			ka_check_symbol_get.severity, m->name, m->path, sym,
-			"module %s calls symbol_get(%s), which returns NULL: "
-			"'%s' is %s and __symbol_get() refuses exports that "
-			"are not GPL-only (\"failing symbol_get of non-GPLONLY "
-			"symbol %s.\") [%s, kernel/module/main.c __symbol_get()]",
-			m->name, sym, sym, ka_export_type_name(e->type), sym, why);
-		if (as_change)
-			f->change = KA_CHANGE_NEW;
-	}
+	if (!e || ka_export_type_is_gpl_only(e->type) ||
+	    !restricted(run, kernel, m, &why))
+		return NULL;
+	char *r = xasprintf("'%s' is %s and __symbol_get() refuses exports "
+			    "that are not GPL-only (\"failing symbol_get of "
+			    "non-GPLONLY symbol %s.\") [%s, kernel/module/main.c "
+			    "__symbol_get()]", sym, ka_export_type_name(e->type),
+			    sym, why);
 	free(why);
+	return r;
+}
+
+struct ka_finding *ka_symbol_get_finding(struct ka_run *run,
+					 const struct ka_module *m,
+					 const char *sym, const char *failure)
+{
+	return ka_finding_add(&run->findings, ka_check_symbol_get.id,
+			      ka_check_symbol_get.severity, m->name, m->path,
+			      sym, "module %s calls symbol_get(%s), which "
+			      "returns NULL: %s", m->name, sym, failure);
 }
 
 static void run_module(struct ka_run *run, const struct ka_module *m)
 {
-	ka_symbol_get_findings(run, NULL, m, false);
+	for (size_t i = 0; i < m->symbol_gets.n; i++) {
+		char *why = ka_symbol_get_failure(run, NULL, m,
+						  m->symbol_gets.v[i]);
+		if (why)
+			ka_symbol_get_finding(run, m, m->symbol_gets.v[i], why);
+		free(why);
+	}
 }
 
 const struct ka_check ka_check_symbol_get = {

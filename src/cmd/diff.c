@@ -297,7 +297,7 @@ static int side_opt(struct side *old, struct side *nw, int c, const char *arg)
 	return 1;
 }
 
-static int do_diff(int argc, char *argv[])
+int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode)
 {
 	static const struct option longopts[] = {
 		{"old-release", required_argument, NULL, OPT_OLD_RELEASE},
@@ -330,7 +330,7 @@ static int do_diff(int argc, char *argv[])
 	int status = -1, c;
 
 	ka_output_opts_init(&o, false);
-	ka_run_init(&run, "diff");
+	ka_run_init(&run, mode->command);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "hl:m:t:w:" KA_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
@@ -405,10 +405,16 @@ static int do_diff(int argc, char *argv[])
 		s->cli.debug_root = debug_root;
 	}
 
-	ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
-	/* diff reports the changes of these tree checks too. */
-	strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
-	strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
+	if (mode->upgrade) {
+		/* upgrade: what NEW does to the modules, and nothing else. */
+		strvec_push(&run.rules.active_checks, ka_check_module_breaks.id);
+		strvec_push(&run.rules.active_checks, ka_check_symbol_get.id);
+	} else {
+		ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
+		/* diff reports the changes of these tree checks too. */
+		strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
+		strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
+	}
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish;
 	for (size_t i = 0; i < waivers.n; i++)
@@ -446,7 +452,8 @@ static int do_diff(int argc, char *argv[])
 		}
 	}
 	struct ka_diff d = { .old_side = &old.rep, .new_side = &nw.rep,
-			     .mod_inlines = mi, .n_mod_inlines = run.n_modules };
+			     .mod_inlines = mi, .n_mod_inlines = run.n_modules,
+			     .upgrade = mode->upgrade };
 	ka_checks_run_diff(&run, &d);
 
 finish:
@@ -462,6 +469,12 @@ out:
 	ka_tree_inputs_free(&scratch);
 	ka_run_free(&run);
 	return status;
+}
+
+static int do_diff(int argc, char *argv[])
+{
+	static const struct ka_diff_mode mode = { .command = "diff" };
+	return ka_diff_run(argc, argv, &mode);
 }
 
 const struct ka_command ka_cmd_diff = {
