@@ -2,7 +2,7 @@
 # Downloads (never installs) a Debian kernel of any suite and architecture and
 # unpacks it, as real test data for ksymaudit.
 #
-#   tools/fetch-debian-kernel.sh [--refresh] SUITE ARCH FLAVOUR [--dbg]
+#   tools/fetch-debian-kernel.sh [--refresh] SUITE ARCH FLAVOUR [--dbg|--headers]
 #
 #   tools/fetch-debian-kernel.sh trixie amd64 cloud --dbg
 #   tools/fetch-debian-kernel.sh bookworm s390x s390x
@@ -32,6 +32,10 @@
 #   linux-headers-RELEASE        Module.symvers, .config (arch-specific)
 #   linux-headers-*-common       include/, the rest of the header tree
 #
+# With --headers only the two headers packages are fetched (a flavour's
+# Module.symvers, e.g. the generic amd64 one out-of-tree modules are built
+# for); the stamp is env-headers and MODULES and VMLINUZ may be empty.
+#
 # Prints KEY=VALUE lines (shell-quoted) to stdout for `eval`:
 #   RELEASE ROOT VMLINUX (empty without --dbg) VMLINUZ MODULES DEBUG_MODULES
 #   (empty without --dbg) SYMVERS HEADERS CONFIG
@@ -45,13 +49,14 @@ set -euo pipefail
 prog=${0##*/}
 die() { echo "$prog: $*" >&2; exit 1; }
 log() { echo "$prog: $*" >&2; }
-usage() { echo "usage: $prog [--refresh] SUITE ARCH FLAVOUR [--dbg]" >&2; exit 2; }
+usage() { echo "usage: $prog [--refresh] SUITE ARCH FLAVOUR [--dbg|--headers]" >&2; exit 2; }
 
-dbg=false refresh=false
+dbg=false refresh=false headers_only=false
 args=()
 for a in "$@"; do
 	case $a in
 	--dbg) dbg=true ;;
+	--headers) headers_only=true ;;
 	--refresh) refresh=true ;;
 	-h|--help) usage ;;
 	-*) echo "$prog: unknown option $a" >&2; usage ;;
@@ -68,6 +73,10 @@ data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
 top=$data/$suite-$arch-$flavour
 root=$top/root
 envfile=$top/env$($dbg && echo -dbg || true)
+if $headers_only; then
+	$dbg && usage
+	envfile=$top/env-headers
+fi
 aptdir=$data/apt/$suite-$arch
 debs=$data/debs
 
@@ -118,13 +127,14 @@ fi
 log "$meta -> $release"
 
 pkgs=()
-if exists "linux-image-$release"; then pkgs+=("linux-image-$release")
+if $headers_only; then :
+elif exists "linux-image-$release"; then pkgs+=("linux-image-$release")
 elif exists "linux-image-$release-unsigned"; then pkgs+=("linux-image-$release-unsigned")
 else die "linux-image-$release is not in $suite/$arch"; fi
 # Newer suites (sid's 7.x) split the image: linux-image-RELEASE only depends
 # on linux-binary-RELEASE (vmlinuz) and linux-modules-RELEASE (the modules).
 for p in "linux-binary-$release" "linux-modules-$release"; do
-	if exists "$p" && field "${pkgs[0]}" Depends | tr ',|' '\n\n' | grep -q "^[ \t]*$p\([ (]\|\$\)"; then
+	if ! $headers_only && exists "$p" && field "${pkgs[0]}" Depends | tr ',|' '\n\n' | grep -q "^[ \t]*$p\([ (]\|\$\)"; then
 		pkgs+=("$p")
 	fi
 done
@@ -172,7 +182,7 @@ if $dbg; then
 	[ -n "$vmlinux" ] || die "no vmlinux-$release under $root/usr/lib/debug"
 	[ -n "$dmodules" ] || die "no debug modules for $release under $root/usr/lib/debug"
 fi
-[ -n "$modules" ] || die "no modules directory for $release under $root"
+[ -n "$modules" ] || $headers_only || die "no modules directory for $release under $root"
 [ -s "$symvers" ] || die "no Module.symvers at $symvers"
 [ -d "$headers/include" ] || die "no include/ under $headers (linux-headers-*-common missing?)"
 

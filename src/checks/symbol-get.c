@@ -19,11 +19,13 @@ static bool restricted(const struct ka_run *run, const struct ka_exportdb *kerne
 	const struct ka_export *sg = ka_loader_find(run, kernel, "__symbol_get");
 	struct ka_kver v = ka_module_kver(m);
 	if (sg && ka_export_type_is_gpl_only(sg->type)) {
-		*why = v.known ? xasprintf("Linux %d.%d: its __symbol_get is "
-					   "EXPORT_SYMBOL_GPL, as since 6.6",
+		*why = v.known ? xasprintf("Linux %d.%d, whose __symbol_get is "
+					   "EXPORT_SYMBOL_GPL: 6.6's restriction, "
+					   "or its stable backport",
 					   v.major, v.minor)
-			       : xstrdup("the kernel's __symbol_get is "
-					 "EXPORT_SYMBOL_GPL, as since 6.6");
+			       : xstrdup("this kernel's __symbol_get is "
+					 "EXPORT_SYMBOL_GPL: 6.6's restriction, "
+					 "or its stable backport");
 		return true;
 	}
 	if (!sg && v.known && ka_kver_at_least(v, 6, 6)) {
