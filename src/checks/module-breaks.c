@@ -243,34 +243,16 @@ static char *old_refusal(const struct ka_run *run, const struct ka_diff *d,
 }
 
 /*
- * The loader's rules against NEW that do not hold against OLD: the
- * inherited proprietary taint with GPL-only symbols (a GPL-only export of
- * NEW can turn a module that only inherited the taint into a refused one),
- * and symbol_get() of a non-GPL export.
+ * The loader's symbol_get() rule against NEW that does not hold against
+ * OLD. (The inherited taint needs no rule here: run_diff audits a tainted
+ * module as GPL-incompatible, which is how the loader treats it.)
  */
 static void loader_rules(struct ka_run *run, const struct ka_diff *d)
 {
 	const struct ka_exportdb *odb = &d->old_side->exports;
 	const struct ka_exportdb *ndb = &d->new_side->exports;
-	struct ka_taint *ot = ka_loader_taints(run, odb);
-	struct ka_taint *nt = ka_loader_taints(run, ndb);
 	for (size_t i = 0; i < run->n_modules; i++) {
 		const struct ka_module *m = run->modules[i];
-		char *was = ka_loader_refusal(run, odb, ot, m);
-		char *now = ka_loader_refusal(run, ndb, nt, m);
-		if (now && !was) {
-			struct ka_finding *f = ka_finding_add(
-				&run->findings, ka_check_module_breaks.id,
-				ka_check_module_breaks.severity, m->name,
-				m->path, nt[i].symbol,
-				"module %s will not load against NEW: it inherits "
-				"the proprietary taint of %s, and %s "
-				"[kernel/module/main.c inherit_taint(), 5.9+]",
-				m->name, nt[i].from->name, now);
-			f->change = KA_CHANGE_NEW;
-		}
-		free(was);
-		free(now);
 		/* symbol_get() that fails against NEW, not against OLD. */
 		for (size_t k = 0; k < m->symbol_gets.n; k++) {
 			const char *sym = m->symbol_gets.v[k];
@@ -283,17 +265,18 @@ static void loader_rules(struct ka_run *run, const struct ka_diff *d)
 			free(n);
 		}
 	}
-	free(ot);
-	free(nt);
 }
 
 static void run_diff(struct ka_run *run, const struct ka_diff *d)
 {
 	if (d->upgrade)
 		loader_rules(run, d);
+	/* A module that inherits a proprietary taint (5.9+) sees no GPL-only
+	 * export, as if its own license were not GPL-compatible. */
+	struct ka_taint *t = ka_loader_taints(run, NULL);
 	for (size_t i = 0; i < run->n_modules; i++) {
 		const struct ka_module *m = run->modules[i];
-		bool gpl_ok = ka_module_is_gpl_compatible(run, m);
+		bool gpl_ok = !t[i].tainted;
 		char *why = old_refusal(run, d, m, gpl_ok);
 		if (why) {
 			/* Only a module that loads against OLD can break. */
@@ -303,10 +286,24 @@ static void run_diff(struct ka_run *run, const struct ka_diff *d)
 			free(why);
 			continue;
 		}
+		size_t first = run->findings.n;
 		check_imports(run, d, m, gpl_ok);
 		if (!gpl_ok && i < d->n_mod_inlines)
 			inlines(run, d, m, &d->mod_inlines[i]);
+		for (size_t k = first; t[i].tainted && !t[i].own &&
+				     k < run->findings.n; k++) {
+			struct ka_finding *f = &run->findings.v[k];
+			if (f->severity != KA_SEV_ERROR || f->note)
+				continue;
+			f->note = xasprintf("%s is GPL-compatible but inherits the "
+					    "proprietary taint of %s, whose '%s' it "
+					    "uses: the loader hides GPL-only exports "
+					    "from it (kernel/module/main.c "
+					    "inherit_taint(), 5.9+)", m->name,
+					    t[i].from->name, t[i].symbol);
+		}
 	}
+	free(t);
 }
 
 const struct ka_check ka_check_module_breaks = {

@@ -440,9 +440,12 @@ int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode)
 		for (size_t i = 0; i < modules.n; i++)
 			ka_modules_collect(&run, modules.v[i]);
 		mi = xcalloc(run.n_modules + 1, sizeof(*mi));
+		/* Inlines matter to modules that see no GPL-only export: by
+		 * their license or an inherited proprietary taint. */
+		struct ka_taint *t = ka_loader_taints(&run, NULL);
 		for (size_t i = 0; i < run.n_modules; i++) {
 			const struct ka_module *m = run.modules[i];
-			if (ka_module_is_gpl_compatible(&run, m))
+			if (!t[i].tainted)
 				continue;
 			ka_module_inlines_read(&run, m, debug_root, &mi[i]);
 			if (!mi[i].have_dwarf)
@@ -450,6 +453,7 @@ int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode)
 					    "no debug info: the header inlines "
 					    "it uses are not checked");
 		}
+		free(t);
 	}
 	struct ka_diff d = { .old_side = &old.rep, .new_side = &nw.rep,
 			     .mod_inlines = mi, .n_mod_inlines = run.n_modules,
