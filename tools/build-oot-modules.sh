@@ -117,7 +117,7 @@ fi
 
 # --- tools ------------------------------------------------------------------
 need=()
-for t in make gcc libc6-dev perl kmod flex bison autoconf automake libtool file python3 libelf-dev; do
+for t in make gcc libc6-dev perl kmod flex bison file python3 libelf-dev; do
 	dpkg-query -W -f='${Status}\n' "$t" 2>/dev/null | grep -q '^install ok installed$' || need+=("$t")
 done
 if [ ${#need[@]} -gt 0 ]; then
