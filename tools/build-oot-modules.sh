@@ -116,16 +116,8 @@ if [ ${#todo[@]} -eq 0 ]; then
 fi
 
 # --- tools ------------------------------------------------------------------
-need=()
-for t in make gcc libc6-dev perl kmod flex bison file python3 libelf-dev; do
-	dpkg-query -W -f='${Status}\n' "$t" 2>/dev/null | grep -q '^install ok installed$' || need+=("$t")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"
-	log "installing ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >&2 ||
-		die "apt-get install ${need[*]} failed"
-fi
+. "$here/private-apt.sh"
+ensure_packages make gcc libc6-dev perl kmod flex bison file python3 libelf-dev
 
 # --- the sources: host suite + contrib non-free, private apt ----------------
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
@@ -134,7 +126,6 @@ aptdir=$data/apt/$suite-$arch-oot
 mkdir -p "$aptdir"
 exec 9>"$aptdir/.lock"
 flock -w 3600 9 || die "another $prog holds $aptdir/.lock"
-. "$here/private-apt.sh"
 got_lists=false
 fetch() { # PACKAGE -> the unpacked source directory on stdout
 	local p=$1 dp fn deb dir

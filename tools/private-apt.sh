@@ -12,6 +12,20 @@
 # is new or PRIVATE_APT_REFRESH=true.  The caller defines die and log and
 # holds a lock on DIR.
 
+# Installs the host packages a build needs that are missing (as root; the
+# host's own apt, the one set-up uses), or dies naming them.
+ensure_packages() {
+	local need=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
+	done
+	[ ${#need[@]} -gt 0 ] || return 0
+	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"
+	log "installing ${need[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >&2 ||
+		die "apt-get install ${need[*]} failed"
+}
+
 # Emits "URI<TAB>SUITE<TAB>SIGNED-BY" for every enabled deb entry of the
 # host's own codename (codename, codename-updates, codename-security, ...)
 # that has the main component.

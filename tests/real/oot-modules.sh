@@ -45,16 +45,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 bin=$(realpath "$1")
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
-eval "$(rk_installed_kernel)"
-kdir=$GENERIC_HEADERS
-rel=${kdir##*/linux-headers-}
-rk_kdir_ok "$kdir" || rk_skip "no generic headers $kdir"
-oot=$data/oot/$rel
-for p in zfs nvidia broadcom-sta; do
-	[ -s "$oot/$p.stamp" ] || rk_skip "no $p built for $rel: run tools/build-oot-modules.sh"
-done
-afs=$data/openafs/build-$rel
-[ -s "$data/openafs/stamp-$rel" ] || rk_skip "no OpenAFS built for $rel: run tools/build-openafs.sh"
+rk_oot_data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -29,17 +29,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 bin=$(realpath "$1")
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
-eval "$(rk_installed_kernel)"
-kdir=$GENERIC_HEADERS
-rel=${kdir##*/linux-headers-}
+rk_oot_data
 oldvml=$VMLINUX
-rk_kdir_ok "$kdir" || rk_skip "no generic headers $kdir"
 [ -s "$oldvml" ] || rk_skip "no 6.1 debug kernel $oldvml"
-oot=$data/oot/$rel
-for p in zfs nvidia broadcom-sta; do
-	[ -s "$oot/$p.stamp" ] || rk_skip "no $p built for $rel: run tools/build-oot-modules.sh"
-done
-[ -s "$data/openafs/stamp-$rel" ] || rk_skip "no OpenAFS built for $rel: run tools/build-openafs.sh"
 notes=$here/oot-upgrade-notes.tsv
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
