@@ -14,8 +14,11 @@
 #    report those 10 among exactly 10 + N (module, symbol) pairs.
 # 3. The loader's rules modpost does not apply (kernel/module/main.c of
 #    6.1, inherit_taint(), 5.9+): the licenses are nvidia and
-#    nvidia-modeset "NVIDIA", nvidia-drm "MIT", nvidia-peermem
-#    "Linux-OpenIB" (none in include/linux/license.h: proprietary),
+#    nvidia-modeset "NVIDIA" (nv-frontend.c:29, nvidia-modeset-linux.c:1792),
+#    nvidia-drm "MIT" (Debian's nvidia-drm-linux.c:182), nvidia-peermem
+#    "Linux-OpenIB" (none in include/linux/license.h: proprietary; so
+#    nvidia-drm, which imports from nvidia-modeset, uses no GPL-only DRM
+#    export: modpost would refuse it),
 #    nvidia-uvm "Dual MIT/GPL", zfs and friends "CDDL", wl
 #    "MIXED/Proprietary", openafs the IBM license URL. So the only module
 #    that inherits a taint is nvidia-uvm: it imports 68 nvUvmInterface*
