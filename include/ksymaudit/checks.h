@@ -108,8 +108,12 @@ struct ka_kver {
 struct ka_kver ka_kver_parse(const char *release);
 /* v >= major.minor; an unknown version counts as a current kernel. */
 bool ka_kver_at_least(struct ka_kver v, int major, int minor);
-/* The version m's vermagic names (unknown without vermagic). */
-struct ka_kver ka_module_kver(const struct ka_module *m);
+/*
+ * The version m's vermagic names; without vermagic (a module .o) the
+ * kernel side's release; else unknown.
+ */
+struct ka_kver ka_module_kver(const struct ka_run *run,
+			      const struct ka_module *m);
 
 /*
  * The module loader's rules that modpost does not apply

@@ -111,9 +111,11 @@ bool ka_kver_at_least(struct ka_kver v, int major, int minor)
 	       (v.major == major && v.minor >= minor);
 }
 
-struct ka_kver ka_module_kver(const struct ka_module *m)
+struct ka_kver ka_module_kver(const struct ka_run *run,
+			      const struct ka_module *m)
 {
-	return ka_kver_parse(m->vermagic);
+	struct ka_kver v = ka_kver_parse(m->vermagic);
+	return v.known ? v : ka_kver_parse(run->kernel_release);
 }
 
 const struct ka_export *ka_loader_find(const struct ka_run *run,
@@ -151,7 +153,7 @@ struct ka_taint *ka_loader_taints(const struct ka_run *run,
 		for (size_t i = 0; i < run->n_modules; i++) {
 			const struct ka_module *m = run->modules[i];
 			if (t[i].tainted ||
-			    !ka_kver_at_least(ka_module_kver(m), 5, 9))
+			    !ka_kver_at_least(ka_module_kver(run, m), 5, 9))
 				continue;
 			for (size_t k = 0; k < m->n_imports; k++) {
 				const struct ka_export *e = ka_loader_find(

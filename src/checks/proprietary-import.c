@@ -23,10 +23,10 @@ static void run_modules(struct ka_run *run)
 		const char *owner = t[i].from->name;
 		ka_module_display_name(m, name, sizeof(name));
 		char *refusal = ka_loader_refusal(run, NULL, t, m);
-		struct ka_kver v = ka_module_kver(m);
+		struct ka_kver v = ka_module_kver(run, m);
 		char *kernel = v.known
 			? xasprintf("Linux %d.%d", v.major, v.minor)
-			: xstrdup("the kernel (no vermagic: assumed 5.9+)");
+			: xstrdup("the kernel (release unknown: assumed 5.9+)");
 		if (refusal)
 			ka_finding_add(&run->findings, ka_check_proprietary_import.id,
 				       KA_SEV_ERROR, m->name, m->path, t[i].symbol,

@@ -17,7 +17,7 @@ static bool restricted(const struct ka_run *run, const struct ka_exportdb *kerne
 		       const struct ka_module *m, char **why)
 {
 	const struct ka_export *sg = ka_loader_find(run, kernel, "__symbol_get");
-	struct ka_kver v = ka_module_kver(m);
+	struct ka_kver v = ka_module_kver(run, m);
 	if (sg && ka_export_type_is_gpl_only(sg->type)) {
 		*why = v.known ? xasprintf("Linux %d.%d, whose __symbol_get is "
 					   "EXPORT_SYMBOL_GPL: 6.6's restriction, "
