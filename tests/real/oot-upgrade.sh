@@ -120,6 +120,6 @@ for suite in trixie sid; do
 	"$bin" upgrade --from-root "$O" --from "$rel" --to-root "$N" --to "$new" >"$tmp/$suite.txt" 2>/dev/null || true
 	grep -q "^ksymaudit upgrade: 0 errors, $(jq .summary.by_severity.warning "$tmp/$suite.json") warnings" "$tmp/$suite.txt" ||
 		bad "$suite: the text summary differs"
-	echo "$rel -> $new: $nmods modules, $(wc -l <"$tmp/got-gone.txt") names to rebuild ($(cut -f2 "$tmp/got-gone.txt" | sort -u | wc -l) distinct, all explained), 0 license breaks${breaks:+; API breaks of a rebuild: $breaks}"
+	echo "$rel -> $new: $nmods modules, $(wc -l <"$tmp/got-gone.txt") names to rebuild ($(cut -f2 "$tmp/got-gone.txt" | sort -u | wc -l) distinct, $(wc -l <"$tmp/unexplained") unexplained), $(wc -l <"$tmp/got-err.txt") license breaks${breaks:+; API breaks of a rebuild: $breaks}"
 done
 [ "$fail" = 0 ] || exit 1
