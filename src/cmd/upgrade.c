@@ -253,10 +253,20 @@ static int do_upgrade(int argc, char *argv[])
 	if (!to_root)
 		to_root = root;
 
-	if (given.n)
+	if (given.n) {
+		struct strvec found = { 0 };
 		ka_cmd_module_operands(&scratch, given.v, given.n, from_root,
-				       from, &modules);
-	else
+				       from, &found);
+		/* Names bring their dependencies; the in-tree ones (under
+		 * OLD's kernel/) are replaced by NEW's own. */
+		char *intree = xasprintf("/modules/%s/kernel/", from);
+		for (size_t i = 0; i < found.n; i++)
+			if (!strstr(found.v[i], intree) ||
+			    strvec_contains(&given, found.v[i]))
+				strvec_push(&modules, found.v[i]);
+		free(intree);
+		strvec_free(&found);
+	} else
 		installed_modules(&scratch, from_root, from, dkms, &modules);
 
 	/* Problems found so far come first; diff's report follows. */
