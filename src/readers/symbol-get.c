@@ -1,9 +1,9 @@
 /*
  * The names a module hands to symbol_get(). The macro expands to
  * __symbol_get("name") (include/linux/module.h); kernels after 6.12 (7.x)
- * also record the name in the section .no_trim_symbol, which modpost reads.
- * Older objects keep the name only as a string argument: on x86-64 it is
- * the string a
+ * also record the name in the section .no_trim_symbol of the module .o,
+ * which modpost reads (the final .ko's linker script discards it). A .ko
+ * keeps the name only as a string argument: on x86-64 it is the string a
  * relocation in the few bytes before the call to __symbol_get points to
  * (`mov $.LC0,%rdi` or `lea .LC0(%rip),%rdi`).
  */

@@ -18,6 +18,12 @@
 #  - Debian's nfsv4.ko: symbol_request(nfs3_set_ds_client) (fs/nfs/
 #    pnfs_nfs.c:841; symbol_request() is symbol_get() after a
 #    request_module()), EXPORT_SYMBOL_GPL by nfsv3: likewise.
+#  - sid's 7.x kvm.ko (tools/fetch-debian-kernel.sh sid amd64 cloud --dbg):
+#    virt/kvm/vfio.c of linux-source-7.2 calls symbol_get() on
+#    vfio_file_set_kvm, vfio_file_enforced_coherent, vfio_file_is_valid
+#    (and vfio_file_iommu_group, powerpc only); the final .ko has no
+#    .no_trim_symbol (the module linker script discards it), so the names
+#    come from the relocations as on 6.1: relabelled plain, exactly those 3.
 #  - All 1121 modules of that kernel: kvm and nfsv4 are the only ones that
 #    import __symbol_get (nm), and no symbol-get finding: every in-tree
 #    user hands it a GPL-only export, as the 6.6 change required.
@@ -63,5 +69,16 @@ got=$("$bin" check --no-explain -s "$tmp/nfs.symvers" -j --fail-on never "$nfs" 
 [ "$(jq '[.inputs[] | select(.kind == "module")] | length' "$tmp/all.json")" -gt 500 ] || bad "the whole tree was not read"
 [ "$(jq '[.findings[] | select(.check == "symbol-get")] | length' "$tmp/all.json")" = 0 ] ||
 	bad "symbol-get findings in Debian's own modules"
+env72=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/sid-amd64-cloud/env-dbg
+[ -s "$env72" ] || rk_skip "no $env72: tools/fetch-debian-kernel.sh sid amd64 cloud --dbg"
+DEBUG_MODULES= SYMVERS=
+eval "$(grep -E '^(DEBUG_MODULES|SYMVERS)=' "$env72")"
+kvm72=$(find "$DEBUG_MODULES" -name 'kvm.ko*' | head -n1)
+[ -n "$kvm72" ] || rk_skip "no kvm.ko under $DEBUG_MODULES"
+awk -F'\t' -v OFS='\t' '$2 ~ /^vfio_file_/ { $4 = "EXPORT_SYMBOL" } 1' "$SYMVERS" >"$tmp/s72.symvers"
+got=$("$bin" check --no-explain -s "$tmp/s72.symvers" -j --fail-on never "$kvm72" |
+	jq -r '.findings[] | select(.check == "symbol-get") | .symbol' | sort | tr '\n' ' ')
+[ "$got" = "vfio_file_enforced_coherent vfio_file_is_valid vfio_file_set_kvm " ] ||
+	bad "7.x kvm.ko with plain vfio exports: symbol-get '$got'"
 [ "$fail" = 0 ] || exit 1
 echo "symbol-get: ka_symget and kvm.ko as the loader decides"
