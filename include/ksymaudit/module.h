@@ -64,7 +64,7 @@ void ka_modinfo_set(struct ka_module *m, const char *key, const char *value);
 
 /*
  * The names m hands to symbol_get(), into m->symbol_gets: the section
- * .no_trim_symbol of newer kernels, and on x86-64 the string argument
+ * .no_trim_symbol of 7.x module .o files, and on x86-64 the string argument
  * loaded before each call to __symbol_get. Returns 0 or a negative errno.
  */
 int ka_symbol_gets_read(struct ka_elf *e, struct ka_module *m,
