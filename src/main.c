@@ -11,6 +11,7 @@ static const struct ka_command *const commands[] = {
 	&ka_cmd_tree,
 	&ka_cmd_explain,
 	&ka_cmd_diff,
+	&ka_cmd_upgrade,
 	&ka_cmd_checks,
 };
 

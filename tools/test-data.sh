@@ -8,7 +8,10 @@
 #     sizes: tests/real/other-arch.sh);
 #   - a small kernel built from linux-source-6.1, and the same with
 #     tools/test-kernel.patch (the pre-merge diff);
-#   - OpenAFS built against the 6.1 headers (module-breaks).
+#   - OpenAFS built against the 6.1 headers (module-breaks);
+#   - ZFS, NVIDIA and broadcom-sta built from Debian's DKMS packages against
+#     the 6.1 headers, with the generic headers of trixie's and sid's
+#     kernels and sid's cloud debug kernel (upgrade, tests/real/oot-*.sh).
 # Downloads run while the kernel compiles; a failure of any part fails the
 # whole script, with that part's log.
 set -euo pipefail
@@ -36,6 +39,7 @@ bg fetch-other-arch bash -c "
 	bash '$here/fetch-debian-kernel.sh' $codename i386 686"
 # Builds (CPU-bound), one after the other.
 bg build bash -c "bash '$here/build-test-kernel.sh' && bash '$here/build-openafs.sh'"
+bg oot-modules bash -c "bash '$here/fetch-debian-kernel.sh' trixie amd64 amd64 --headers && bash '$here/fetch-debian-kernel.sh' sid amd64 amd64 --headers && bash '$here/fetch-debian-kernel.sh' sid amd64 cloud --dbg && bash '$here/build-oot-modules.sh'"
 
 fail=0
 for i in "${!pids[@]}"; do

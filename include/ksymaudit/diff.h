@@ -14,6 +14,9 @@ struct ka_diff {
 	/* Inline uses of each module under audit (run->modules order). */
 	struct ka_module_inlines *mod_inlines;
 	size_t n_mod_inlines;
+	/* upgrade: only module-breaks runs, and judges as a rebuild would (a
+	 * name NEW no longer exports asks for the rebuild DKMS does anyway). */
+	bool upgrade;
 };
 
 /*

@@ -22,6 +22,18 @@ extern const struct ka_command ka_cmd_tree;
 extern const struct ka_command ka_cmd_explain;
 extern const struct ka_command ka_cmd_diff;
 extern const struct ka_command ka_cmd_checks;
+extern const struct ka_command ka_cmd_upgrade;
+
+/*
+ * diff's engine (src/cmd/diff.c), also behind upgrade: argv as diff takes
+ * it; mode->upgrade runs only what concerns the modules (module-breaks
+ * with a rebuild's view, the loader's rules against NEW).
+ */
+struct ka_diff_mode {
+	const char *command; /* "diff", "upgrade": messages and JSON */
+	bool upgrade;
+};
+int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode);
 
 /* Exit statuses (documented in ksymaudit(1)). */
 enum {
@@ -111,6 +123,17 @@ void ka_cmd_help_output(FILE *out, bool paths);
 void ka_cmd_help_exit(FILE *out);
 /* Records the checks a command runs, for waiver-unused (rules.h). */
 void ka_cmd_set_active_checks(struct ka_run *run, int scope);
+
+/*
+ * The module operands of check and upgrade: paths as they are, plain words
+ * (no '/', no such file) as module names looked up with their dependencies
+ * in the depmod indexes of release (default: the running kernel's) under
+ * root (NULL: /). Appends paths to out; unknown names are input errors,
+ * built-in ones notes.
+ */
+void ka_cmd_module_operands(struct ka_run *run, char *const *args, size_t n,
+			    const char *root, const char *release,
+			    struct strvec *out);
 
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);

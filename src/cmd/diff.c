@@ -315,7 +315,7 @@ static int side_opt(struct side *old, struct side *nw, int c, const char *arg)
 	return 1;
 }
 
-static int do_diff(int argc, char *argv[])
+int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode)
 {
 	static const struct option longopts[] = {
 		{"old-release", required_argument, NULL, OPT_OLD_RELEASE},
@@ -349,7 +349,7 @@ static int do_diff(int argc, char *argv[])
 	int status = -1, c;
 
 	ka_output_opts_init(&o, false);
-	ka_run_init(&run, "diff");
+	ka_run_init(&run, mode->command);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "hl:m:t:w:" KA_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
@@ -434,10 +434,16 @@ static int do_diff(int argc, char *argv[])
 		s->cli.progress = scratch.progress;
 	}
 
-	ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
-	/* diff reports the changes of these tree checks too. */
-	strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
-	strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
+	if (mode->upgrade) {
+		/* upgrade: what NEW does to the modules, and nothing else. */
+		strvec_push(&run.rules.active_checks, ka_check_module_breaks.id);
+		strvec_push(&run.rules.active_checks, ka_check_symbol_get.id);
+	} else {
+		ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
+		/* diff reports the changes of these tree checks too. */
+		strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
+		strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
+	}
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish;
 	for (size_t i = 0; i < waivers.n; i++)
@@ -480,9 +486,12 @@ static int do_diff(int argc, char *argv[])
 		for (size_t i = 0; i < modules.n; i++)
 			ka_modules_collect(&run, modules.v[i]);
 		mi = xcalloc(run.n_modules + 1, sizeof(*mi));
+		/* Inlines matter to modules that see no GPL-only export: by
+		 * their license or an inherited proprietary taint. */
+		struct ka_taint *t = ka_loader_taints(&run, NULL);
 		for (size_t i = 0; i < run.n_modules; i++) {
 			const struct ka_module *m = run.modules[i];
-			if (ka_module_is_gpl_compatible(&run, m))
+			if (!t[i].tainted)
 				continue;
 			ka_module_inlines_read(&run, m, debug_root, &mi[i]);
 			if (!mi[i].have_dwarf)
@@ -490,9 +499,11 @@ static int do_diff(int argc, char *argv[])
 					    "no debug info: the header inlines "
 					    "it uses are not checked");
 		}
+		free(t);
 	}
 	struct ka_diff d = { .old_side = &old.rep, .new_side = &nw.rep,
-			     .mod_inlines = mi, .n_mod_inlines = run.n_modules };
+			     .mod_inlines = mi, .n_mod_inlines = run.n_modules,
+			     .upgrade = mode->upgrade };
 	ka_checks_run_diff(&run, &d);
 
 finish:
@@ -508,6 +519,12 @@ out:
 	ka_tree_inputs_free(&scratch);
 	ka_run_free(&run);
 	return status;
+}
+
+static int do_diff(int argc, char *argv[])
+{
+	static const struct ka_diff_mode mode = { .command = "diff" };
+	return ka_diff_run(argc, argv, &mode);
 }
 
 const struct ka_command ka_cmd_diff = {

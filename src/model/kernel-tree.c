@@ -61,8 +61,11 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 		return -ENOENT;
 	o->vmlinux = cli->vmlinux ? cli->vmlinux : run->kernel_image;
 	if (!o->vmlinux)
-		ka_diag_add(&run->diags, false, NULL, 0,
-			    "no kernel image: only modules are walked");
+		ka_diag_add(&run->diags, false, NULL, 0, "%s",
+			    cli->module_dirs.n || cli->kernel
+			    ? "no kernel image: only modules are walked"
+			    : "no kernel image and no modules: only the "
+			      "exports are read");
 	if (cli->kernel && !cli->module_dirs.n)
 		strvec_push(&cli->module_dirs, cli->kernel);
 	for (size_t i = 0; i < cli->module_dirs.n; i++) {

@@ -28,6 +28,7 @@ void ka_run_free(struct ka_run *run)
 	ka_diags_free(&run->diags);
 	ka_findings_free(&run->findings);
 	free(run->kernel_image);
+	free(run->kernel_release);
 	*run = (struct ka_run){0};
 }
 
