@@ -4,13 +4,14 @@
 #include <string.h>
 
 #include "config.h"
-#include "ksymaudit/cmd.h"
+#include "cmd/cmd.h"
 
 static const struct ka_command *const commands[] = {
 	&ka_cmd_check,
 	&ka_cmd_tree,
 	&ka_cmd_explain,
 	&ka_cmd_diff,
+	&ka_cmd_upgrade,
 	&ka_cmd_checks,
 };
 

@@ -68,16 +68,8 @@ if [ -s "$ko" ] && [ -s "$out/stamp-$release" ]; then
 fi
 
 # --- tools ------------------------------------------------------------------
-need=()
-for p in make gcc libc6-dev perl kmod flex bison; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"
-	log "installing ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >&2 ||
-		die "apt-get install ${need[*]} failed"
-fi
+. "$(dirname "$0")/private-apt.sh"
+ensure_packages make gcc libc6-dev perl kmod flex bison
 
 # --- the sources --------------------------------------------------------------
 deb=$(ls "$out"/openafs-modules-dkms_*.deb 2>/dev/null | tail -n1 || true)

@@ -29,7 +29,7 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
 if $test_data; then
 	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu
 		gcc-aarch64-linux-gnu python3-jsonschema python3-yaml jq
-		linux-source-6.1 flex bison libssl-dev dwarves perl)
+		linux-source-6.1 flex bison libssl-dev dwarves perl file)
 fi
 # npm: Debian's, unless the machine already has node with its own npm (a
 # nodejs package from another archive ships npm and conflicts with it).

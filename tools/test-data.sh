@@ -11,7 +11,10 @@
 #   - Debian sid's 7.x cloud debug kernel and headers, and a small kernel
 #     from sid's linux-source-7.x, alone and with tools/test-kernel-7.patch
 #     (tools/build-test-kernel-7.sh);
-#   - OpenAFS built against the 6.1 headers (module-breaks).
+#   - OpenAFS built against the 6.1 headers (module-breaks);
+#   - ZFS, NVIDIA and broadcom-sta built from Debian's DKMS packages against
+#     the 6.1 headers, with the generic headers of trixie's and sid's
+#     kernels and sid's cloud debug kernel (upgrade, tests/real/oot-*.sh).
 # Downloads run while the kernel compiles; a failure of any part fails the
 # whole script, with that part's log.
 set -euo pipefail
@@ -39,7 +42,8 @@ bg fetch-other-arch bash -c "
 	bash '$here/fetch-debian-kernel.sh' $codename i386 686"
 # Builds (CPU-bound), one after the other.
 bg build bash -c "bash '$here/build-test-kernel.sh' && bash '$here/build-openafs.sh'"
-bg build7 bash -c "bash '$here/fetch-debian-kernel.sh' sid amd64 cloud --dbg >/dev/null && bash '$here/build-test-kernel-7.sh'"
+bg oot-modules bash -c "bash '$here/fetch-debian-kernel.sh' trixie amd64 amd64 --headers && bash '$here/fetch-debian-kernel.sh' sid amd64 amd64 --headers && bash '$here/fetch-debian-kernel.sh' sid amd64 cloud --dbg && bash '$here/build-oot-modules.sh'"
+bg build7 bash "$here/build-test-kernel-7.sh"
 
 fail=0
 for i in "${!pids[@]}"; do

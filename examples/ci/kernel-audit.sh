@@ -10,7 +10,12 @@
 #                                   if set, else tinyconfig with modules, DWARF,
 #                                   PREEMPT_RCU and SLUB; vmlinux.o, modules and
 #                                   Module.symvers are what ksymaudit reads
-#   kernel-audit.sh report DIR OUT  ksymaudit tree -k DIR -j -o OUT
+#   kernel-audit.sh report DIR OUT  ksymaudit tree -k DIR -j -o OUT, with a
+#                                   progress line a second in the log and
+#                                   the fact cache in $KSYMAUDIT_CACHE_DIR
+#                                   (default ~/.cache/ksymaudit): keep that
+#                                   directory between CI runs and only the
+#                                   objects a change touched are walked
 #   kernel-audit.sh gate OLD NEW    ksymaudit diff of two reports; exit status 1
 #                                   only for findings that NEW adds (warnings
 #                                   and errors), so known ones never block
@@ -56,7 +61,8 @@ kernel)
 	;;
 report)
 	dir=${2:?usage: kernel-audit.sh report DIR OUT} out=${3:?}
-	ksymaudit tree -k "$dir" -j -o "$out" --fail-on never
+	ksymaudit tree -k "$dir" -j -o "$out" --fail-on never --progress=plain \
+		${KSYMAUDIT_CACHE_DIR:+--cache-dir "$KSYMAUDIT_CACHE_DIR"}
 	;;
 gate)
 	old=${2:?usage: kernel-audit.sh gate OLD NEW} new=${3:?}

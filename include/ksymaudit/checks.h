@@ -6,7 +6,7 @@
 #pragma once
 
 #include "ksymaudit/diff.h"
-#include "ksymaudit/graph.h"
+#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
 
 /* Which command runs a check. */
@@ -27,6 +27,9 @@ struct ka_check {
 	const char *help;        /* what to do about a finding: SARIF help */
 	/* KA_SCOPE_MODULE: called once per audited module. */
 	void (*run_module)(struct ka_run *run, const struct ka_module *m);
+	/* KA_SCOPE_MODULE: called once with all audited modules, for a rule
+	 * that spans them (the loader's taint). */
+	void (*run_modules)(struct ka_run *run);
 	/* KA_SCOPE_KERNEL: called once after the tree pass (res may be NULL
 	 * when no file was walked). */
 	void (*run_kernel)(struct ka_run *run, const struct ka_tree_result *res);
@@ -51,6 +54,7 @@ extern const struct ka_check ka_check_waiver_unused;
 extern const struct ka_check ka_check_export_license;
 extern const struct ka_check ka_check_export_door;
 extern const struct ka_check ka_check_module_breaks;
+extern const struct ka_check ka_check_symbol_get;
 
 /* Every check, NULL-terminated, in the order they run. */
 extern const struct ka_check *const ka_checks[];
@@ -79,12 +83,6 @@ bool ka_module_is_gpl_compatible(const struct ka_run *run,
 /* True when the module has any license at all (or --license is given). */
 bool ka_module_has_license(const struct ka_run *run, const struct ka_module *m);
 
-/*
- * --explain-all: a gpl-only-import note per GPL-only import of every module
- * that is not already a gpl-only-use error (GPL modules included).
- */
-void ka_gpl_only_import_notes(struct ka_run *run);
-
 /* explain SYMBOL: explain-export and explain-inline notes from res. */
 void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
 		       const char *symbol);
@@ -95,3 +93,59 @@ void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
  * (rules->active_checks) that matched nothing.
  */
 void ka_waivers_apply(struct ka_rules *r, struct ka_findings *f);
+
+/* A kernel version from a release string ("6.1.0-57-amd64" -> 6.1). */
+struct ka_kver {
+	int major, minor;
+	bool known;
+};
+struct ka_kver ka_kver_parse(const char *release);
+/* v >= major.minor; an unknown version counts as a current kernel. */
+bool ka_kver_at_least(struct ka_kver v, int major, int minor);
+/*
+ * The version m's vermagic names; without vermagic (a module .o) the
+ * kernel side's release; else unknown.
+ */
+struct ka_kver ka_module_kver(const struct ka_run *run,
+			      const struct ka_module *m);
+
+/*
+ * The module loader's rules that modpost does not apply
+ * (kernel/module/main.c). Exports resolve to a module of the run first,
+ * then to kernel (NULL: run->exports alone).
+ */
+const struct ka_export *ka_loader_find(const struct ka_run *run,
+				       const struct ka_exportdb *kernel,
+				       const char *name);
+/* TAINT_PROPRIETARY_MODULE of a module once loaded. */
+struct ka_taint {
+	bool tainted;
+	bool own;                     /* its own license is not GPL-compatible */
+	const struct ka_module *from; /* inherited: the owner, and */
+	const char *symbol;           /* the first symbol that passed it on */
+};
+/*
+ * The taint of every module of run (run->modules order; owned by the
+ * caller): its own license, or inherited through imports from a tainted
+ * module (5.9+, by the module's vermagic), to a fixed point.
+ */
+struct ka_taint *ka_loader_taints(const struct ka_run *run,
+				  const struct ka_exportdb *kernel);
+/*
+ * Why the loader refuses m: it inherited the taint and uses GPL-only
+ * symbols too. The reason in the kernel's words (owned), or NULL.
+ */
+char *ka_loader_refusal(const struct ka_run *run,
+			const struct ka_exportdb *kernel,
+			const struct ka_taint *t, const struct ka_module *m);
+
+/*
+ * symbol-get: why symbol_get(sym) in m returns NULL against kernel (NULL:
+ * run->exports), owned, or NULL when it works; and its finding.
+ */
+char *ka_symbol_get_failure(const struct ka_run *run,
+			    const struct ka_exportdb *kernel,
+			    const struct ka_module *m, const char *sym);
+struct ka_finding *ka_symbol_get_finding(struct ka_run *run,
+					 const struct ka_module *m,
+					 const char *sym, const char *failure);

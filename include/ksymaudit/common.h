@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -11,6 +12,14 @@
 #define KA_WUR __attribute__((warn_unused_result))
 #define KA_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define KA_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The lifetime rule (kmod's): every X_free()/X_close() accepts NULL and a
+ * zeroed object and does nothing with them, and one that frees an object
+ * in place leaves it zeroed, so a second call is harmless; a constructor
+ * that fails leaves its output safe to free. Callers need no "was it set
+ * up" flags. Each destructor's comment says so where it is declared.
+ */
 
 /* Allocation that aborts on failure: out-of-memory is not an input error. */
 void *xmalloc(size_t n);
@@ -29,6 +38,37 @@ char *xvasprintf(const char *fmt, va_list ap) KA_PRINTF(1, 0);
 void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *),
 		    void *arg);
 
+/*
+ * Weighted jobs for ka_run_workers (src/util/jobq.c): ka_jobq_take returns
+ * the first job, in index order, whose weight fits under budget with those
+ * in flight (any job when none is in flight; one of at most budget/16 at
+ * any time), waiting while nothing fits, and SIZE_MAX when all are taken;
+ * ka_jobq_done returns a job's weight.
+ */
+struct ka_jobq {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t *weight, inflight, budget;
+	unsigned char *taken;
+	size_t n, first, left;
+};
+void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
+		  uint64_t budget);
+size_t ka_jobq_take(struct ka_jobq *q);
+void ka_jobq_done(struct ka_jobq *q, size_t i);
+void ka_jobq_free(struct ka_jobq *q);
+/*
+ * A file's weight for the queue, about what walking its DWARF holds in
+ * memory: its size, four times that when compressed (xz, zstd, gzip).
+ */
+uint64_t ka_file_weight(const char *path);
+/*
+ * The budget of the files walked at once (tree, check's attribution): a
+ * larger file is walked with small ones only. Debian's generic 6.1 kernel:
+ * vmlinux (633 MB) and amdgpu.ko (356 MB) at once peaked at 928 MB.
+ */
+#define KA_JOBQ_BUDGET ((uint64_t)512 << 20)
+
 /* Growable array of owned strings. */
 struct strvec {
 	char **v;
@@ -38,6 +78,7 @@ void strvec_push(struct strvec *sv, const char *s);
 void strvec_push_owned(struct strvec *sv, char *s);
 bool strvec_contains(const struct strvec *sv, const char *s);
 void strvec_sort_unique(struct strvec *sv);
+/* NULL or zeroed: nothing; leaves *sv zeroed. */
 void strvec_free(struct strvec *sv);
 
 /* Generic growable array: ARRAY_PUSH(ptr, n, cap) returns the new slot. */
@@ -84,4 +125,5 @@ struct ka_diags {
 void ka_diag_add(struct ka_diags *d, bool fatal, const char *file,
 		 unsigned line, const char *fmt, ...) KA_PRINTF(5, 6);
 bool ka_diags_have_fatal(const struct ka_diags *d);
+/* NULL or zeroed: nothing; leaves *d zeroed. */
 void ka_diags_free(struct ka_diags *d);

@@ -4,15 +4,19 @@
  */
 #pragma once
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/dwarf.h"
 #include "ksymaudit/report.h"
 #include "ksymaudit/run.h"
+#include "ksymaudit/tree.h"
 
 struct ka_diff {
 	const struct ka_report *old_side, *new_side;
 	/* Inline uses of each module under audit (run->modules order). */
 	struct ka_module_inlines *mod_inlines;
 	size_t n_mod_inlines;
+	/* upgrade: only module-breaks runs, and judges as a rebuild would (a
+	 * name NEW no longer exports asks for the rebuild DKMS does anyway). */
+	bool upgrade;
 };
 
 /*

@@ -24,6 +24,8 @@ struct ka_module {
 	size_t n_imports, cap_imports;
 	struct ka_export **exports; /* borrowed: the export db owns them */
 	size_t n_exports, cap_exports;
+	struct strvec symbol_gets;   /* names handed to symbol_get() */
+	size_t n_symbol_get_calls;   /* calls to __symbol_get seen (x86-64) */
 };
 
 /*
@@ -45,6 +47,7 @@ char *ka_module_name_from_path(const char *path);
  * (a module .o is recognised by its directory: see ka_modules_find).
  */
 bool ka_module_file_name(const char *name);
+/* Frees what m owns (not m); NULL or zeroed: nothing; leaves *m zeroed. */
 void ka_module_free(struct ka_module *m);
 
 /* Name for messages as modpost prints it: "foo.ko". */
@@ -60,6 +63,14 @@ int ka_modinfo_from_elf(struct ka_elf *e, struct ka_module *m);
 /* Records one key=value pair of modinfo into m. */
 void ka_modinfo_set(struct ka_module *m, const char *key, const char *value);
 
+/*
+ * The names m hands to symbol_get(), into m->symbol_gets: the section
+ * .no_trim_symbol of 7.x module .o files, and on x86-64 the string argument
+ * loaded before each call to __symbol_get. Returns 0 or a negative errno.
+ */
+int ka_symbol_gets_read(struct ka_elf *e, struct ka_module *m,
+			struct ka_diags *diags);
+
 /* Reads the undefined symbols of e into m->imports as modpost filters them. */
 int ka_imports_read(struct ka_elf *e, struct ka_module *m);
 
@@ -73,3 +84,24 @@ int ka_imports_read(struct ka_elf *e, struct ka_module *m);
 int ka_elf_exports_read(struct ka_elf *e, const char *owner,
 			struct ka_module *m, struct ka_exportdb *db,
 			struct ka_diags *diags);
+
+/*
+ * Module names resolved through a release's depmod indexes with libkmod
+ * (readers/kmod-index.c): names as modinfo takes them, aliases included.
+ */
+struct ka_kmod_result {
+	struct strvec names;   /* modules found, in order (deps after) */
+	struct strvec paths;   /* their files, same order */
+	struct strvec builtin; /* names built into the kernel: nothing to read */
+	struct strvec missing; /* names no index knows */
+};
+/* ROOT/lib/modules/RELEASE (or usr/lib/modules), owned; root may be NULL. */
+char *ka_kmod_moddir(const char *root, const char *release);
+/*
+ * Resolves names in moddir's indexes, with their dependencies when deps.
+ * Returns 0, or a negative errno with a message in *why (owned) when the
+ * indexes cannot be read.
+ */
+int ka_kmod_resolve(const char *moddir, const struct strvec *names, bool deps,
+		    struct ka_kmod_result *out, char **why);
+void ka_kmod_result_free(struct ka_kmod_result *r);

@@ -35,6 +35,9 @@ struct ka_run {
 	unsigned char kernel_elfclass;  /* ELFCLASS32/64 */
 	unsigned char kernel_byteorder; /* ELFDATA2LSB/MSB */
 	char *kernel_image; /* its path */
+	/* The kernel side's release (include/config/kernel.release of its
+	 * tree), or NULL. */
+	char *kernel_release;
 
 	/* Options shared by the commands. */
 	const char *license_override; /* --license */
@@ -50,6 +53,7 @@ struct ka_run {
 };
 
 void ka_run_init(struct ka_run *run, const char *command);
+/* NULL or zeroed: nothing; leaves *run zeroed. */
 void ka_run_free(struct ka_run *run);
 void ka_run_add_input(struct ka_run *run, const char *path, const char *kind,
 		      bool ok);

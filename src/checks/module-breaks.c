@@ -15,11 +15,40 @@ static bool module_provides(const struct ka_run *run, const char *sym)
 	return e && e->module;
 }
 
+/*
+ * upgrade: the names NEW no longer exports, in one warning. KERNEL-FACTS:
+ * inlines and macros of OLD's headers produced most of them (kmalloc() ->
+ * kmalloc_trace, list_add() -> __list_add_valid); the rebuild DKMS does
+ * anyway resolves them afresh, and fails only where the module's own code
+ * calls a name NEW's headers no longer declare.
+ */
+static void rebuild_needed(struct ka_run *run, const struct ka_module *m,
+			   const struct strvec *gone)
+{
+	char *list = xstrdup("");
+	for (size_t i = 0; i < gone->n; i++) {
+		char *t = xasprintf("%s%s%s", list, i ? ", " : "", gone->v[i]);
+		free(list);
+		list = t;
+	}
+	struct ka_finding *f = ka_finding_add(
+		&run->findings, ka_check_module_breaks.id, KA_SEV_WARNING,
+		m->name, m->path, gone->v[0],
+		"module %s must be rebuilt for NEW: it imports %zu name%s NEW "
+		"no longer exports (%s); header inlines and macros of OLD "
+		"produced most such names and a rebuild resolves them afresh",
+		m->name, gone->n, gone->n == 1 ? "" : "s", list);
+	f->change = KA_CHANGE_NEW;
+	f->count = (unsigned)gone->n;
+	free(list);
+}
+
 static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		    const struct ka_module *m, bool gpl_ok)
 {
 	const struct ka_exportdb *odb = &d->old_side->exports;
 	const struct ka_exportdb *ndb = &d->new_side->exports;
+	struct strvec gone = { 0 };
 	for (size_t i = 0; i < m->n_imports; i++) {
 		const struct ka_import *im = &m->imports[i];
 		if (im->weak || module_provides(run, im->name))
@@ -30,6 +59,10 @@ static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		if (!o || (!gpl_ok && ka_export_type_is_gpl_only(o->type)))
 			continue;
 		char *why = NULL;
+		if (!n && d->upgrade) {
+			strvec_push(&gone, im->name);
+			continue;
+		}
 		if (!n)
 			why = xstrdup("which NEW no longer exports");
 		else if (!gpl_ok && ka_export_type_is_gpl_only(n->type))
@@ -51,6 +84,9 @@ static void check_imports(struct ka_run *run, const struct ka_diff *d,
 		f->new_value = ka_export_describe(n);
 		free(why);
 	}
+	if (gone.n)
+		rebuild_needed(run, m, &gone);
+	strvec_free(&gone);
 }
 
 static bool imports(const struct ka_module *m, const char *sym)
@@ -206,11 +242,41 @@ static char *old_refusal(const struct ka_run *run, const struct ka_diff *d,
 	return NULL;
 }
 
-static void run_diff(struct ka_run *run, const struct ka_diff *d)
+/*
+ * The loader's symbol_get() rule against NEW that does not hold against
+ * OLD. (The inherited taint needs no rule here: run_diff audits a tainted
+ * module as GPL-incompatible, which is how the loader treats it.)
+ */
+static void loader_rules(struct ka_run *run, const struct ka_diff *d)
 {
+	const struct ka_exportdb *odb = &d->old_side->exports;
+	const struct ka_exportdb *ndb = &d->new_side->exports;
 	for (size_t i = 0; i < run->n_modules; i++) {
 		const struct ka_module *m = run->modules[i];
-		bool gpl_ok = ka_module_is_gpl_compatible(run, m);
+		/* symbol_get() that fails against NEW, not against OLD. */
+		for (size_t k = 0; k < m->symbol_gets.n; k++) {
+			const char *sym = m->symbol_gets.v[k];
+			char *o = ka_symbol_get_failure(run, odb, m, sym);
+			char *n = o ? NULL : ka_symbol_get_failure(run, ndb, m, sym);
+			if (n)
+				ka_symbol_get_finding(run, m, sym, n)->change =
+					KA_CHANGE_NEW;
+			free(o);
+			free(n);
+		}
+	}
+}
+
+static void run_diff(struct ka_run *run, const struct ka_diff *d)
+{
+	if (d->upgrade)
+		loader_rules(run, d);
+	/* A module that inherits a proprietary taint (5.9+) sees no GPL-only
+	 * export, as if its own license were not GPL-compatible. */
+	struct ka_taint *t = ka_loader_taints(run, NULL);
+	for (size_t i = 0; i < run->n_modules; i++) {
+		const struct ka_module *m = run->modules[i];
+		bool gpl_ok = !t[i].tainted;
 		char *why = old_refusal(run, d, m, gpl_ok);
 		if (why) {
 			/* Only a module that loads against OLD can break. */
@@ -220,10 +286,24 @@ static void run_diff(struct ka_run *run, const struct ka_diff *d)
 			free(why);
 			continue;
 		}
+		size_t first = run->findings.n;
 		check_imports(run, d, m, gpl_ok);
 		if (!gpl_ok && i < d->n_mod_inlines)
 			inlines(run, d, m, &d->mod_inlines[i]);
+		for (size_t k = first; t[i].tainted && !t[i].own &&
+				     k < run->findings.n; k++) {
+			struct ka_finding *f = &run->findings.v[k];
+			if (f->severity != KA_SEV_ERROR || f->note)
+				continue;
+			f->note = xasprintf("%s is GPL-compatible but inherits the "
+					    "proprietary taint of %s, whose '%s' it "
+					    "uses: the loader hides GPL-only exports "
+					    "from it (kernel/module/main.c "
+					    "inherit_taint(), 5.9+)", m->name,
+					    t[i].from->name, t[i].symbol);
+		}
 	}
+	free(t);
 }
 
 const struct ka_check ka_check_module_breaks = {

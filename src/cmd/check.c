@@ -8,7 +8,7 @@
 #include <sys/utsname.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 #include "ksymaudit/sites.h"
 
 enum {
@@ -17,6 +17,8 @@ enum {
 	OPT_NO_EXPLAIN,
 	OPT_DEBUGINFO,
 	OPT_DEBUGINFOD,
+	OPT_RELEASE,
+	OPT_ROOT,
 };
 
 static const struct option longopts[] = {
@@ -28,6 +30,8 @@ static const struct option longopts[] = {
 	{"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
 	{"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
 	{"debuginfod", no_argument, NULL, OPT_DEBUGINFOD},
+	{"release", required_argument, NULL, OPT_RELEASE},
+	{"root", required_argument, NULL, OPT_ROOT},
 	{"waivers", required_argument, NULL, 'w'},
 	{"threads", required_argument, NULL, 't'},
 	{"help", no_argument, NULL, 'h'},
@@ -41,10 +45,19 @@ static void help(FILE *out)
 	      "Audit kernel modules against a kernel's exports, as modpost does, and\n"
 	      "explain every GPL-only use down to the header inline and source line.\n"
 	      "MODULE is a .ko, .ko.xz, .ko.zst, .ko.gz, a module .o, or a directory\n"
-	      "searched recursively (a /lib/modules/VERSION tree included).\n"
+	      "searched recursively (a /lib/modules/VERSION tree included), or a\n"
+	      "module name as modinfo takes it (zfs, nvidia-uvm, an alias), found\n"
+	      "with its dependencies in the release's depmod indexes (libkmod).\n"
+	      "\n"
+	      "Modules by name:\n"
+	      "      --release VER      the release whose modules names are looked up\n"
+	      "                         in (default: the running kernel's)\n"
+	      "      --root DIR         an unpacked or mounted system: DIR/lib/modules/VER\n"
+	      "                         (indexes from depmod -b DIR VER) and its headers\n"
 	      "\n"
 	      "Kernel side (default: the kernel named by the first module's vermagic,\n"
-	      "/lib/modules/VERSION/build, else the running kernel's):\n"
+	      "/lib/modules/VERSION/build, else the running kernel's; with --root,\n"
+	      "DIR/usr/src/linux-headers-VERSION first):\n"
 	      "  -k, --kernel DIR       kernel build or headers directory: its\n"
 	      "                         Module.symvers, and vmlinux.o or vmlinux\n"
 	      "  -s, --symvers FILE     a Module.symvers to read (repeatable, like\n"
@@ -90,19 +103,26 @@ static bool has_symvers(const char *dir)
 }
 
 /* The kernel dir to use when none was given, or NULL. */
-static char *default_kernel_dir(const struct ka_run *run)
+static char *default_kernel_dir(const struct ka_run *run, const char *root,
+				const char *release)
 {
 	char *rel = vermagic_release(run);
 	struct utsname u;
-	const char *releases[2] = {rel, uname(&u) == 0 ? u.release : NULL};
+	const char *releases[2] = {rel ? rel : release,
+				   release ? release
+				   : uname(&u) == 0 ? u.release : NULL};
+	const char *rt = root && strcmp(root, "/") ? root : "";
 
 	for (size_t i = 0; i < 2; i++) {
 		char *cand[2];
 
 		if (!releases[i])
 			continue;
-		cand[0] = xasprintf("/lib/modules/%s/build", releases[i]);
-		cand[1] = xasprintf("/usr/src/linux-headers-%s", releases[i]);
+		/* Under a root, build/ links to the host's /usr/src. */
+		cand[*rt ? 1 : 0] = xasprintf("%s/lib/modules/%s/build", rt,
+					     releases[i]);
+		cand[*rt ? 0 : 1] = xasprintf("%s/usr/src/linux-headers-%s", rt,
+					     releases[i]);
 		for (size_t j = 0; j < 2; j++) {
 			if (has_symvers(cand[j])) {
 				char *r = cand[j];
@@ -124,6 +144,8 @@ static int do_check(int argc, char *argv[])
 	struct ka_run run;
 	struct strvec symvers = {0}, waivers = {0};
 	const char *kernel = NULL, *vmlinux = NULL;
+	const char *release = NULL, *root = NULL;
+	struct strvec operands = {0};
 	char *auto_kernel = NULL;
 	unsigned threads = 0;
 	unsigned long v;
@@ -144,6 +166,8 @@ static int do_check(int argc, char *argv[])
 		case OPT_NO_EXPLAIN: run.explain = false; break;
 		case OPT_DEBUGINFO: run.debuginfo_dir = optarg; break;
 		case OPT_DEBUGINFOD: run.debuginfod = true; break;
+		case OPT_RELEASE: release = optarg; break;
+		case OPT_ROOT: root = optarg; break;
 		case 't':
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
@@ -180,6 +204,8 @@ static int do_check(int argc, char *argv[])
 	ka_cmd_set_active_checks(&run, KA_SCOPE_MODULE);
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish; /* without the license list no verdict is sound */
+	ka_cmd_module_operands(&run, argv + optind, (size_t)(argc - optind),
+			       root, release, &operands);
 	for (size_t i = 0; i < waivers.n; i++)
 		ka_waivers_load(waivers.v[i], &run.rules, &run.diags);
 
@@ -194,12 +220,12 @@ static int do_check(int argc, char *argv[])
 		 * modules are still read and audited against what was read.
 		 */
 		(void)ka_kernel_load(&run, kernel, &symvers, vmlinux);
-		for (int i = optind; i < argc; i++)
-			ka_modules_collect(&run, argv[i]);
+		for (size_t i = 0; i < operands.n; i++)
+			ka_modules_collect(&run, operands.v[i]);
 	} else {
-		for (int i = optind; i < argc; i++)
-			ka_modules_collect(&run, argv[i]);
-		auto_kernel = default_kernel_dir(&run);
+		for (size_t i = 0; i < operands.n; i++)
+			ka_modules_collect(&run, operands.v[i]);
+		auto_kernel = default_kernel_dir(&run, root, release);
 		if (!auto_kernel) {
 			ka_diag_add(&run.diags, true, NULL, 0,
 				    "no kernel exports to check against: give --kernel, --symvers or --vmlinux");
@@ -219,6 +245,7 @@ out:
 	ka_run_free(&run);
 	strvec_free(&symvers);
 	strvec_free(&waivers);
+	strvec_free(&operands);
 	free(auto_kernel);
 	return status;
 }

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 #include "ksymaudit/diff.h"
 
 enum {
@@ -58,6 +58,7 @@ static void help(FILE *out)
 	      "      --debug-root DIR   separate debug files (default /usr/lib/debug)\n"
 	      "  -t, --threads N        files processed in parallel per kernel\n"
 	      "      --max-depth N      export-wrapper/export-door walk depth (default 3)\n"
+	      KA_WALK_HELP
 	      "\n"
 	      "Modules:\n"
 	      "  -m, --module PATH      module built against OLD, or a directory of\n"
@@ -94,6 +95,10 @@ struct side {
 	const char *argv0;
 	unsigned max_depth;
 	char *label;
+	struct ka_walk walk; /* its cache and progress */
+	char walk_label[16];
+	bool set_up;         /* side_setup ran */
+	bool ready;          /* set up, ready to walk */
 	pid_t child;         /* walking in a child process, or 0 */
 	char *child_report;  /* the report it writes */
 };
@@ -122,19 +127,29 @@ static void rooted_release(struct side *s)
 	s->label = xasprintf("%s (%s)", v, r);
 }
 
-static void *walk(void *arg)
+/* Loads a kernel side's rules and inputs, opens its cache. */
+static void side_setup(struct side *s)
 {
-	struct side *s = arg;
+	s->set_up = true;
 	ka_run_init(&s->run, "tree");
 	s->run.max_depth = s->max_depth;
 	s->topts = (struct ka_tree_opts){ .checks = true, .reach = true };
 	if (ka_cmd_load_rules(&s->run, s->o, s->argv0) < 0 ||
 	    ka_tree_inputs_setup(&s->run, &s->cli, &s->topts) < 0)
-		return NULL;
+		return;
+	snprintf(s->walk_label, sizeof(s->walk_label), "diff %s", s->name);
+	ka_walk_begin(&s->walk, &s->cli, s->walk_label, false, &s->topts);
+	s->ready = true;
+}
+
+static void walk(struct side *s)
+{
+	if (!s->ready)
+		return;
 	ka_tree_run(&s->run, &s->topts, &s->res);
+	ka_walk_end(&s->walk, &s->res);
 	s->walked = true;
 	ka_checks_run_kernel(&s->run, &s->res);
-	return NULL;
 }
 
 /* Prepares a kernel side; false when it is a report to read. */
@@ -182,6 +197,8 @@ static bool side_fork(struct side *s)
 		/* The child: walk, write the report, leave without cleanup. */
 		struct ka_kfacts kf = { 0 };
 		FILE *out = fdopen(fd, "w");
+		if (!s->set_up)
+			side_setup(s);
 		walk(s);
 		if (s->walked)
 			ka_kfacts_from_tree(&kf, &s->res, s->run.max_depth);
@@ -194,6 +211,7 @@ static bool side_fork(struct side *s)
 	close(fd);
 	s->child = pid;
 	s->child_report = path;
+	ka_walk_end(&s->walk, NULL); /* the child's copy is the one used */
 	return true;
 }
 
@@ -297,7 +315,7 @@ static int side_opt(struct side *old, struct side *nw, int c, const char *arg)
 	return 1;
 }
 
-static int do_diff(int argc, char *argv[])
+int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode)
 {
 	static const struct option longopts[] = {
 		{"old-release", required_argument, NULL, OPT_OLD_RELEASE},
@@ -313,6 +331,7 @@ static int do_diff(int argc, char *argv[])
 		{"debug-root", required_argument, NULL, OPT_DEBUG_ROOT},
 		{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 		{"threads", required_argument, NULL, 't'},
+		KA_WALK_LONGOPTS,
 		{"module", required_argument, NULL, 'm'},
 		{"license", required_argument, NULL, 'l'},
 		{"waivers", required_argument, NULL, 'w'},
@@ -330,7 +349,7 @@ static int do_diff(int argc, char *argv[])
 	int status = -1, c;
 
 	ka_output_opts_init(&o, false);
-	ka_run_init(&run, "diff");
+	ka_run_init(&run, mode->command);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "hl:m:t:w:" KA_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
@@ -350,6 +369,12 @@ static int do_diff(int argc, char *argv[])
 		case OPT_MAX_DEPTH:
 			r = ka_tree_cli_opt(&scratch, &run, KA_TOPT_MAX_DEPTH,
 					    optarg);
+			break;
+		case KA_TOPT_CACHE_DIR:
+		case KA_TOPT_NO_CACHE:
+		case KA_TOPT_CACHE_SIZE:
+		case KA_TOPT_PROGRESS:
+			r = ka_tree_cli_opt(&scratch, &run, c, optarg);
 			break;
 		}
 		if (r == 0)
@@ -403,23 +428,50 @@ static int do_diff(int argc, char *argv[])
 		s->max_depth = run.max_depth;
 		s->cli.threads = scratch.threads;
 		s->cli.debug_root = debug_root;
+		s->cli.cache_dir = scratch.cache_dir;
+		s->cli.no_cache = scratch.no_cache;
+		s->cli.cache_max = scratch.cache_max;
+		s->cli.progress = scratch.progress;
 	}
 
-	ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
-	/* diff reports the changes of these tree checks too. */
-	strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
-	strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
+	if (mode->upgrade) {
+		/* upgrade: what NEW does to the modules, and nothing else. */
+		strvec_push(&run.rules.active_checks, ka_check_module_breaks.id);
+		strvec_push(&run.rules.active_checks, ka_check_symbol_get.id);
+	} else {
+		ka_cmd_set_active_checks(&run, KA_SCOPE_DIFF);
+		/* diff reports the changes of these tree checks too. */
+		strvec_push(&run.rules.active_checks, ka_check_inline_exposure.id);
+		strvec_push(&run.rules.active_checks, ka_check_export_wrapper.id);
+	}
 	if (ka_cmd_load_rules(&run, &o, argv[0]) < 0)
 		goto finish;
 	for (size_t i = 0; i < waivers.n; i++)
 		ka_waivers_load(waivers.v[i], &run.rules, &run.diags);
 
-	/* Both kernels at once: each pass is mostly one long vmlinux job. */
+	/* Both kernels at once: each pass is mostly one long vmlinux job.
+	 * Not when OLD's kernel image is in the cache: its walk is then
+	 * short, and the child's report would cost more than it saves. */
 	bool old_kernel = side_kernel(&old), new_kernel = side_kernel(&nw);
-	if (!(old_kernel && new_kernel && side_fork(&old)) && old_kernel)
+	bool may_cache = !scratch.no_cache && (scratch.cache_dir ||
+					       getenv("XDG_CACHE_HOME") ||
+					       getenv("HOME"));
+	/* With a cache, OLD's inputs are read here first (its key needs
+	 * them); without, in the child, at the same time as NEW's. */
+	if (old_kernel && may_cache)
+		side_setup(&old);
+	if (!(old_kernel && new_kernel &&
+	      !(old.set_up && (!old.ready ||
+			       ka_walk_cached(&old.walk, &old.run, &old.topts))) &&
+	      side_fork(&old))) {
+		if (old_kernel && !old.set_up)
+			side_setup(&old);
 		walk(&old);
-	if (new_kernel)
+	}
+	if (new_kernel) {
+		side_setup(&nw);
 		walk(&nw);
+	}
 	side_finish(&old, &run);
 	side_finish(&nw, &run);
 	if (ka_diags_have_fatal(&run.diags))
@@ -434,9 +486,12 @@ static int do_diff(int argc, char *argv[])
 		for (size_t i = 0; i < modules.n; i++)
 			ka_modules_collect(&run, modules.v[i]);
 		mi = xcalloc(run.n_modules + 1, sizeof(*mi));
+		/* Inlines matter to modules that see no GPL-only export: by
+		 * their license or an inherited proprietary taint. */
+		struct ka_taint *t = ka_loader_taints(&run, NULL);
 		for (size_t i = 0; i < run.n_modules; i++) {
 			const struct ka_module *m = run.modules[i];
-			if (ka_module_is_gpl_compatible(&run, m))
+			if (!t[i].tainted)
 				continue;
 			ka_module_inlines_read(&run, m, debug_root, &mi[i]);
 			if (!mi[i].have_dwarf)
@@ -444,9 +499,11 @@ static int do_diff(int argc, char *argv[])
 					    "no debug info: the header inlines "
 					    "it uses are not checked");
 		}
+		free(t);
 	}
 	struct ka_diff d = { .old_side = &old.rep, .new_side = &nw.rep,
-			     .mod_inlines = mi, .n_mod_inlines = run.n_modules };
+			     .mod_inlines = mi, .n_mod_inlines = run.n_modules,
+			     .upgrade = mode->upgrade };
 	ka_checks_run_diff(&run, &d);
 
 finish:
@@ -462,6 +519,12 @@ out:
 	ka_tree_inputs_free(&scratch);
 	ka_run_free(&run);
 	return status;
+}
+
+static int do_diff(int argc, char *argv[])
+{
+	static const struct ka_diff_mode mode = { .command = "diff" };
+	return ka_diff_run(argc, argv, &mode);
 }
 
 const struct ka_command ka_cmd_diff = {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 
 static void help(FILE *out)
 {
@@ -35,6 +35,7 @@ static int do_explain(int argc, char *argv[])
 	struct ka_tree_inputs cli = { 0 };
 	struct ka_tree_opts topts = { .checks = false };
 	struct ka_tree_result res;
+	struct ka_walk walk;
 	bool have_res = false;
 	int status;
 
@@ -57,12 +58,10 @@ static int do_explain(int argc, char *argv[])
 		goto finish;
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)
 		goto finish;
-	run.progress = isatty(STDERR_FILENO);
-	if (run.progress) {
-		topts.progress = ka_tree_progress;
-		topts.progress_arg = (void *)"explain";
-	}
+	ka_walk_begin(&walk, &cli, "explain", true, &topts);
+	run.progress = walk.mode != 0;
 	ka_tree_run(&run, &topts, &res);
+	ka_walk_end(&walk, &res);
 	have_res = true;
 	ka_explain_report(&run, &res, topts.explain);
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 #include "ksymaudit/diff.h"
 
 static void help(FILE *out)
@@ -33,6 +33,7 @@ static int do_tree(int argc, char *argv[])
 	struct ka_tree_inputs cli = { 0 };
 	struct ka_tree_opts topts = { .checks = true };
 	struct ka_tree_result res;
+	struct ka_walk walk;
 	struct ka_kfacts kfacts = { 0 };
 	bool have_res = false;
 	int status;
@@ -53,15 +54,13 @@ static int do_tree(int argc, char *argv[])
 		goto finish;
 	if (ka_tree_inputs_setup(&run, &cli, &topts) < 0)
 		goto finish;
-	run.progress = isatty(STDERR_FILENO);
-	if (run.progress) {
-		topts.progress = ka_tree_progress;
-		topts.progress_arg = (void *)"tree";
-	}
+	ka_walk_begin(&walk, &cli, "tree", true, &topts);
+	run.progress = walk.mode != 0;
 	/* A JSON report carries what diff needs: exports, inline and
 	 * reach facts. */
 	topts.reach = !strcmp(o.format, "json");
 	ka_tree_run(&run, &topts, &res);
+	ka_walk_end(&walk, &res);
 	have_res = true;
 	ka_checks_run_kernel(&run, &res);
 	if (topts.reach) {

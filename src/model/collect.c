@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/run.h"
 
 static bool exists(const char *dir, const char *stem, const char *suffix)
@@ -113,9 +113,22 @@ static void walk(struct walk *w, const char *dir)
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		/* The entry's type as readdir tells it saves a stat per
+		 * file of a kernel build tree (tens of thousands). */
+		if (de->d_type == DT_DIR) {
+			strvec_push_owned(&dirs, xasprintf("%s/%s", dir,
+							   de->d_name));
+			continue;
+		}
 		modname = ka_module_file_name(de->d_name) ||
 			  is_module_object(dir, de->d_name);
+		if (de->d_type == DT_REG && !modname)
+			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
+		if (de->d_type == DT_REG) {
+			strvec_push_owned(&files, p);
+			continue;
+		}
 		if (stat(p, &st) < 0) {
 			/* A dangling link or a loop named like a module. */
 			if (modname)

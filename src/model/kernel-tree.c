@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/elffile.h"
+#include "ksymaudit/tree.h"
 
 static void read_module_exports(struct ka_run *run, const struct strvec *mods)
 {
@@ -60,8 +61,11 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 		return -ENOENT;
 	o->vmlinux = cli->vmlinux ? cli->vmlinux : run->kernel_image;
 	if (!o->vmlinux)
-		ka_diag_add(&run->diags, false, NULL, 0,
-			    "no kernel image: only modules are walked");
+		ka_diag_add(&run->diags, false, NULL, 0, "%s",
+			    cli->module_dirs.n || cli->kernel
+			    ? "no kernel image: only modules are walked"
+			    : "no kernel image and no modules: only the "
+			      "exports are read");
 	if (cli->kernel && !cli->module_dirs.n)
 		strvec_push(&cli->module_dirs, cli->kernel);
 	for (size_t i = 0; i < cli->module_dirs.n; i++) {
@@ -84,8 +88,11 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 
 void ka_tree_inputs_free(struct ka_tree_inputs *in)
 {
+	if (!in)
+		return;
 	strvec_free(&in->module_dirs);
 	strvec_free(&in->symvers);
 	strvec_free(&in->waivers);
 	free(in->owned_vmlinux);
+	*in = (struct ka_tree_inputs){ 0 };
 }

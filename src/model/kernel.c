@@ -17,6 +17,28 @@ static bool is_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/*
+ * The release of a build or headers tree (include/config/kernel.release,
+ * "6.1.192" in Debian's headers): the version the loader's rules are keyed
+ * to for modules without vermagic (module .o files). The first one wins.
+ */
+static void note_release(struct ka_run *run, const char *dir)
+{
+	if (run->kernel_release)
+		return;
+	char *p = xasprintf("%s/include/config/kernel.release", dir);
+	char *buf = NULL, *why = NULL;
+	size_t len;
+	if (is_file(p) && ka_input_read(p, &buf, &len, &why) == 0 && len) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (*buf)
+			run->kernel_release = xstrdup(buf);
+	}
+	free(buf);
+	free(why);
+	free(p);
+}
+
 static int load_symvers(struct ka_run *run, const char *path)
 {
 	int r = ka_symvers_read(path, &run->exports, &run->diags);
@@ -72,6 +94,7 @@ int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
 				    stat(kernel_dir, &st) < 0 ? strerror(errno)
 							      : "not a directory");
 		} else {
+			note_release(run, kernel_dir);
 			if (is_file(sv)) {
 				found = true;
 				any |= load_symvers(run, sv) >= 0;
@@ -89,8 +112,16 @@ int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
 		free(vo);
 		free(vl);
 	}
-	for (size_t i = 0; symvers && i < symvers->n; i++)
+	for (size_t i = 0; symvers && i < symvers->n; i++) {
+		char *dir = xstrdup(symvers->v[i]);
+		char *slash = strrchr(dir, '/');
+		if (slash) {
+			*slash = '\0';
+			note_release(run, *dir ? dir : "/");
+		}
+		free(dir);
 		any |= load_symvers(run, symvers->v[i]) >= 0;
+	}
 	if (vmlinux)
 		any |= load_vmlinux(run, vmlinux) >= 0;
 	return any ? 0 : -ENOENT;

@@ -228,21 +228,19 @@ static int explain_module(struct modwork *w)
 
 struct pool {
 	struct modwork *w;
-	size_t n, next;
-	pthread_mutex_t lock;
+	size_t n;
+	struct ka_jobq q; /* large modules are not attributed at once */
 };
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t i = p->next < p->n ? p->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&p->lock);
-		if (i == SIZE_MAX)
-			return NULL;
+	size_t i;
+	while ((i = ka_jobq_take(&p->q)) != SIZE_MAX) {
 		p->w[i].err = explain_module(&p->w[i]);
+		ka_jobq_done(&p->q, i);
 	}
+	return NULL;
 }
 
 int ka_sites_attribute(struct ka_run *run, unsigned threads)
@@ -277,9 +275,14 @@ int ka_sites_attribute(struct ka_run *run, unsigned threads)
 	hashmap_free(&by_name);
 	free(claimed);
 
-	pthread_mutex_init(&p.lock, NULL);
+	uint64_t *weight = xcalloc(p.n + 1, sizeof(*weight)), budget = KA_JOBQ_BUDGET;
+	for (size_t i = 0; i < p.n; i++) {
+		weight[i] = ka_file_weight(run->modules[i]->path);
+	}
+	ka_jobq_init(&p.q, weight, p.n, budget);
+	free(weight);
 	ka_run_workers(threads, p.n, worker, &p);
-	pthread_mutex_destroy(&p.lock);
+	ka_jobq_free(&p.q);
 
 	for (size_t i = 0; i < p.n; i++) {
 		struct modwork *w = &p.w[i];

@@ -44,6 +44,10 @@ struct ctx {
 	struct crc_ent *crcv;
 	size_t n_crc, cap_crc;
 	int count;
+	/* Relocation sections by the section they apply to (built once: a
+	 * vmlinux.o has a table section per export): rel_first[i] is the
+	 * first one's index + 1 for section i, rel_next[r] the next's. */
+	size_t *rel_first, *rel_next, rel_n;
 };
 
 /* A table layout: field size and number of fields per entry. */
@@ -376,19 +380,47 @@ static bool table_type(const char *name, enum ka_export_type *type)
 	return false;
 }
 
+static void index_relocs(struct ctx *c)
+{
+	size_t n = 0;
+	Elf_Scn *s = NULL;
+	if (elf_getshdrnum(c->e->elf, &n) < 0)
+		n = 0;
+	c->rel_n = n;
+	c->rel_first = xcalloc(n + 1, sizeof(*c->rel_first));
+	c->rel_next = xcalloc(n + 1, sizeof(*c->rel_next));
+	size_t *last = xcalloc(n + 1, sizeof(*last));
+	while ((s = elf_nextscn(c->e->elf, s))) {
+		GElf_Shdr sh;
+		size_t i = elf_ndxscn(s);
+		if (!gelf_getshdr(s, &sh) || i >= n || sh.sh_info >= n ||
+		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
+			continue;
+		if (last[sh.sh_info])
+			c->rel_next[last[sh.sh_info] - 1] = i + 1;
+		else
+			c->rel_first[sh.sh_info] = i + 1;
+		last[sh.sh_info] = i + 1;
+	}
+	free(last);
+}
+
 /* Fills t->slots from every relocation section that applies to scn. */
 static void load_slots(struct ctx *c, size_t scnidx, struct table *t)
 {
 	size_t nslots = (size_t)(t->size / 4) + 1;
-	Elf_Scn *s = NULL;
 
 	t->slots = xcalloc(nslots, sizeof(*t->slots));
 	t->rela = false;
-	while ((s = elf_nextscn(c->e->elf, s))) {
+	if (!c->rel_first)
+		index_relocs(c);
+	for (size_t ri = scnidx < c->rel_n ? c->rel_first[scnidx] : 0; ri;
+	     ri = c->rel_next[ri - 1]) {
+		Elf_Scn *s = elf_getscn(c->e->elf, ri - 1);
 		GElf_Shdr sh;
 		Elf_Data *d;
 		size_t nrel;
-		if (!gelf_getshdr(s, &sh) || sh.sh_info != scnidx ||
+		if (!s || !gelf_getshdr(s, &sh) || sh.sh_info != scnidx ||
 		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
 		    !sh.sh_entsize)
 			continue;
@@ -591,5 +623,7 @@ int ka_elf_exports_read(struct ka_elf *e, const char *owner,
 	hashmap_free(&c.seen);
 	hashmap_free(&c.crcs);
 	free(c.crcv);
+	free(c.rel_first);
+	free(c.rel_next);
 	return c.count;
 }

@@ -92,6 +92,9 @@ int ka_module_load(const char *path, struct ka_exportdb *db,
 	r = ka_elf_exports_read(&e, m->name, m, db, diags);
 	if (r < 0)
 		goto fail;
+	if (ka_symbol_gets_read(&e, m, diags) < 0)
+		ka_diag_add(diags, false, path, 0,
+			    "cannot read the names it hands to symbol_get()");
 	ka_elf_close(&e);
 	return 0;
 
@@ -115,6 +118,7 @@ void ka_module_free(struct ka_module *m)
 		free(m->imports[i].name);
 	free(m->imports);
 	free(m->exports);
+	strvec_free(&m->symbol_gets);
 	*m = (struct ka_module){0};
 }
 

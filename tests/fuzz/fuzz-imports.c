@@ -1,7 +1,8 @@
 /*
  * What a module uses: undefined symbols as modpost filters them
  * (imports.c), references from relocations of every kind (relocs.c), and
- * the symbol index that names the function holding a site (symindex.c).
+ * the symbol index that names the function holding a site (symindex.c),
+ * and the names handed to symbol_get() (readers/symget-refs.c).
  */
 #include <stdlib.h>
 
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fuzz_elf_open(data, size, &e) < 0)
 		return 0;
 	(void)ka_imports_read(&e, &m);
+	(void)ka_symbol_gets_read(&e, &m, &d);
 	(void)ka_refs_collect(&e, NULL, NULL, &refs, &d);
 	if (ka_symindex_build(&e, &ix) >= 0)
 		for (size_t i = 0; i < refs.n; i++)

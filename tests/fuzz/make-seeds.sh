@@ -6,7 +6,7 @@ set -eu
 fx=$1 ex=$2 root=$3 out=$4 stamp=$5 ksymaudit=$6
 rm -rf "$out"
 mkdir -p "$out"
-for t in elf exports modinfo imports dwarf symvers rules waivers baseline report decode; do
+for t in elf exports modinfo imports dwarf symvers rules waivers baseline report cache decode; do
 	mkdir -p "$out/$t"
 done
 n=0
@@ -77,4 +77,26 @@ fi
 for f in "$root"/tests/diff/*.json; do
 	add report "$f"
 done
+# Fact-cache payloads: the entries tree -j and explain write for the
+# fixtures' kernel, without their header (fuzz-cache.c puts a valid one
+# around each input; the whole entries are seeds too).
+if [ -x "$ksymaudit" ]; then
+	d=$fx/x86_64-prel32
+	c=$out/cache.tmp
+	"$ksymaudit" tree -j --cache-dir "$c" --vmlinux "$d/vmlinux" \
+		-s "$d/Module.symvers" -m "$d" >/dev/null 2>&1 || true
+	"$ksymaudit" explain --cache-dir "$c" --vmlinux "$d/vmlinux" \
+		-s "$d/Module.symvers" -m "$d" gpl_func >/dev/null 2>&1 || true
+	for f in "$c"/*; do
+		[ -f "$f" ] || continue
+		add cache "$f"
+		python3 -c '
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack_from("<I", b, 20)[0]          # tool string length
+off = 24 + n + 16 + 16                           # key, length, checksum
+open(sys.argv[2], "wb").write(b[off:])' "$f" "$out/cache/payload-$(basename "$f")"
+	done
+	rm -rf "$c"
+fi
 date -u +%s >"$stamp"

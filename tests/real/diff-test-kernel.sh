@@ -20,12 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 bin=$(realpath "$1")
-data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
-old=$data/kbuild-old new=$data/kbuild-new
-for d in "$old" "$new"; do
-	[ -s "$d/Module.symvers" ] && [ -e "$d/vmlinux.o" ] ||
-		rk_skip "no kernel build in $d: run tools/build-test-kernel.sh"
-done
+rk_test_kernels
 
 # The data is what the patch makes it, or this test would test the data.
 sym() { awk -v s="$2" '$2 == s { print $4 }' "$1/Module.symvers"; }

@@ -203,3 +203,31 @@ rk_compare() {
 	fi
 	echo "ok: $check: $na identical (module, symbol) pairs"
 }
+
+# The source-built test kernel pair of tools/build-test-kernel.sh: sets old
+# and new to $KSYMAUDIT_DATA/kbuild-old and kbuild-new, or skips.
+rk_test_kernels() {
+	local d data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
+	old=$data/kbuild-old new=$data/kbuild-new
+	for d in "$old" "$new"; do
+		[ -s "$d/Module.symvers" ] && [ -e "$d/vmlinux.o" ] ||
+			rk_skip "no kernel build in $d: run tools/build-test-kernel.sh"
+	done
+}
+
+# The out-of-tree modules of the data step (tools/build-oot-modules.sh and
+# tools/build-openafs.sh) for the installed generic headers: sets kdir rel
+# oot (their build trees) and afs (OpenAFS's), or skips.
+rk_oot_data() {
+	local p
+	eval "$(rk_installed_kernel)"
+	kdir=$GENERIC_HEADERS
+	rel=${kdir##*/linux-headers-}
+	rk_kdir_ok "$kdir" || rk_skip "no generic headers $kdir"
+	oot=$rk_data/oot/$rel
+	for p in zfs nvidia broadcom-sta; do
+		[ -s "$oot/$p.stamp" ] || rk_skip "no $p built for $rel: run tools/build-oot-modules.sh"
+	done
+	afs=$rk_data/openafs/build-$rel
+	[ -s "$rk_data/openafs/stamp-$rel" ] || rk_skip "no OpenAFS built for $rel: run tools/build-openafs.sh"
+}

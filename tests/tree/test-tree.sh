@@ -12,16 +12,8 @@ tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail=0
 
-# The mini kernel: PREL32 export tables as 4.19+ x86-64 kernels have them.
-cflags="-O2 -g -DKA_ENC_PREL32 -fno-pic -fno-asynchronous-unwind-tables -I$fxsrc -Iinclude"
-(cd "$src" && for f in core user mod-a mod-b; do
-	# shellcheck disable=SC2086
-	gcc $cflags -c "$f.c" -o "$tmp/$f.o"
-done)
-ld --emit-relocs -e 0 -T "$fxsrc/vmlinux.lds" -o "$tmp/vmlinux" "$tmp/core.o" "$tmp/user.o"
-mkdir "$tmp/mods"
-ld -r -T "$fxsrc/module.lds" -o "$tmp/mods/mod-a.ko" "$tmp/mod-a.o"
-ld -r -T "$fxsrc/module.lds" -o "$tmp/mods/mod-b.ko" "$tmp/mod-b.o"
+# shellcheck source=mini-kernel.sh
+. "$(dirname "$0")/mini-kernel.sh"
 cd "$tmp"
 
 # run NAME WANT_STATUS ARGS...: compares the findings with expected-NAME.txt

@@ -294,6 +294,91 @@ START_TEST(test_checks_header_globs)
 }
 END_TEST
 
+/*
+ * The taint follows imports (inherit_taint() sets the importer's
+ * TAINT_PROPRIETARY_MODULE, which its own importers then meet); a
+ * proprietary importer gets nothing; before 5.9 there is no such rule; the
+ * order of imports picks the kernel's message.
+ */
+START_TEST(test_checks_proprietary_import_chain)
+{
+	struct ka_run run;
+	struct ka_module *vendor, *mid;
+
+	setup(&run);
+	vendor = add_module(&run, "vendor", (const char *[]){"NVIDIA", NULL}, NULL);
+	export_from(&run, vendor, "vendor_fn");
+	mid = add_module(&run, "mid", (const char *[]){"Dual MIT/GPL", NULL},
+			 (const char *[]){"vendor_fn", NULL});
+	export_from(&run, mid, "mid_fn");
+	/* GPL-only first: the loader's own message. */
+	add_module(&run, "top", (const char *[]){"GPL", NULL},
+		   (const char *[]){"gpl_fn", "mid_fn", NULL});
+	/* Tainted first: then gpl_fn is an unknown symbol to it. */
+	add_module(&run, "late", (const char *[]){"GPL", NULL},
+		   (const char *[]){"mid_fn", "gpl_fn", NULL});
+	add_module(&run, "prop", (const char *[]){"Proprietary", NULL},
+		   (const char *[]){"vendor_fn", "mid_fn", NULL});
+	struct ka_module *old = add_module(&run, "old", (const char *[]){"GPL", NULL},
+					   (const char *[]){"vendor_fn", "gpl_fn", NULL});
+	old->vermagic = xstrdup("5.8.0-3-amd64 SMP mod_unload modversions ");
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "proprietary-import"), 3);
+	for (size_t i = 0; i < run.findings.n; i++) {
+		const struct ka_finding *f = &run.findings.v[i];
+		ck_assert_str_ne(f->module, "prop");
+		ck_assert_str_ne(f->module, "old");
+		if (!strcmp(f->module, "mid")) {
+			ck_assert_int_eq(f->severity, KA_SEV_WARNING);
+			ck_assert_ptr_nonnull(strstr(f->message, "inheriting taint."));
+		} else if (!strcmp(f->module, "top")) {
+			ck_assert_int_eq(f->severity, KA_SEV_ERROR);
+			ck_assert_str_eq(f->symbol, "mid_fn");
+			ck_assert_ptr_nonnull(strstr(f->message,
+				"module using GPL-only symbols uses symbols mid_fn from proprietary module mid."));
+		} else {
+			ck_assert_str_eq(f->module, "late");
+			ck_assert_int_eq(f->severity, KA_SEV_ERROR);
+			ck_assert_ptr_nonnull(strstr(f->message, "Unknown symbol gpl_fn"));
+		}
+	}
+	ka_run_free(&run);
+}
+END_TEST
+
+/* symbol_get() of a plain export fails where __symbol_get is GPL-only. */
+START_TEST(test_checks_symbol_get)
+{
+	static const char sv[] = "0x9\t__symbol_get\tvmlinux\tEXPORT_SYMBOL_GPL\t\n";
+	struct ka_run run;
+
+	setup(&run);
+	struct ka_module *m = add_module(&run, "getter", (const char *[]){"GPL", NULL},
+					 (const char *[]){"__symbol_get", NULL});
+	strvec_push(&m->symbol_gets, "plain_fn");
+	strvec_push(&m->symbol_gets, "gpl_fn");
+	strvec_push(&m->symbol_gets, "nobody_fn");
+	/* Without __symbol_get in the exports: by vermagic, 6.6+ only. */
+	m->vermagic = xstrdup("6.5.0 SMP ");
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "symbol-get"), 0);
+	free(m->vermagic);
+	m->vermagic = xstrdup("6.12.0 SMP ");
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "symbol-get"), 1);
+	ka_findings_free(&run.findings);
+	run.findings = (struct ka_findings){ 0 };
+	/* A 6.1 whose __symbol_get is GPL-only has the backport. */
+	free(m->vermagic);
+	m->vermagic = xstrdup("6.1.0-57-amd64 SMP ");
+	ck_assert_int_eq(ka_symvers_parse("more", sv, strlen(sv), &run.exports, &run.diags), 1);
+	run_checks(&run);
+	ck_assert_uint_eq(count(&run, "symbol-get"), 1);
+	ck_assert_str_eq(first(&run, "symbol-get")->symbol, "plain_fn");
+	ka_run_free(&run);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("checks");
@@ -308,6 +393,8 @@ int main(void)
 	tcase_add_test(tc, test_checks_namespace_not_imported);
 	tcase_add_test(tc, test_checks_unresolved_symbol_weak_ignored);
 	tcase_add_test(tc, test_checks_proprietary_import);
+	tcase_add_test(tc, test_checks_proprietary_import_chain);
+	tcase_add_test(tc, test_checks_symbol_get);
 	tcase_add_test(tc, test_checks_machine_mismatch);
 	tcase_add_test(tc, test_checks_header_globs);
 	suite_add_tcase(s, tc);

@@ -63,7 +63,8 @@ START_TEST(test_descriptors_complete)
 		ck_assert_msg((*c)->help && *(*c)->help, "%s: no help", (*c)->id);
 		ck_assert_ptr_eq(ka_check_find((*c)->id), *c); /* ids unique */
 		if ((*c)->scope == KA_SCOPE_MODULE)
-			ck_assert_msg((*c)->run_module, "%s: no run_module", (*c)->id);
+			ck_assert_msg((*c)->run_module || (*c)->run_modules,
+				      "%s: no run_module(s)", (*c)->id);
 		if ((*c)->scope == KA_SCOPE_KERNEL)
 			ck_assert_msg((*c)->run_kernel, "%s: no run_kernel", (*c)->id);
 	}

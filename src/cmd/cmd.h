@@ -1,13 +1,14 @@
 /*
- * The command layer: one file per subcommand, each exporting one const
- * descriptor; main.c dispatches from a table of them. Only this layer prints.
+ * The command layer's private header (src/cmd/ and main.c only): one file
+ * per subcommand, each exporting one const descriptor; main.c dispatches
+ * from a table of them. Only this layer prints.
  */
 #pragma once
 
 #include <stdio.h>
 
 #include "ksymaudit/emit.h"
-#include "ksymaudit/graph.h"
+#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
 
 struct ka_command {
@@ -21,6 +22,18 @@ extern const struct ka_command ka_cmd_tree;
 extern const struct ka_command ka_cmd_explain;
 extern const struct ka_command ka_cmd_diff;
 extern const struct ka_command ka_cmd_checks;
+extern const struct ka_command ka_cmd_upgrade;
+
+/*
+ * diff's engine (src/cmd/diff.c), also behind upgrade: argv as diff takes
+ * it; mode->upgrade runs only what concerns the modules (module-breaks
+ * with a rebuild's view, the loader's rules against NEW).
+ */
+struct ka_diff_mode {
+	const char *command; /* "diff", "upgrade": messages and JSON */
+	bool upgrade;
+};
+int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode);
 
 /* Exit statuses (documented in ksymaudit(1)). */
 enum {
@@ -43,7 +56,7 @@ struct ka_output_opts {
 	bool fail_never;
 	enum ka_severity fail_on;
 	const char *rules_dir;  /* -r/--rules */
-	/* CI (src/cmd/common.c): --baseline, --source-root, --path-prefix-map */
+	/* CI (src/cmd/cmd.c): --baseline, --source-root, --path-prefix-map */
 	const char *baseline;    /* earlier JSON report; NULL: none */
 	const char *source_root; /* repository root for SARIF/Code Quality */
 	const char *path_maps[KA_MAX_PATH_MAPS]; /* "OLD=NEW", argv strings */
@@ -111,6 +124,17 @@ void ka_cmd_help_exit(FILE *out);
 /* Records the checks a command runs, for waiver-unused (rules.h). */
 void ka_cmd_set_active_checks(struct ka_run *run, int scope);
 
+/*
+ * The module operands of check and upgrade: paths as they are, plain words
+ * (no '/', no such file) as module names looked up with their dependencies
+ * in the depmod indexes of release (default: the running kernel's) under
+ * root (NULL: /). Appends paths to out; unknown names are input errors,
+ * built-in ones notes.
+ */
+void ka_cmd_module_operands(struct ka_run *run, char *const *args, size_t n,
+			    const char *root, const char *release,
+			    struct strvec *out);
+
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);
 
@@ -122,6 +146,10 @@ enum {
 	KA_TOPT_RELEASE,
 	KA_TOPT_DEBUG_ROOT,
 	KA_TOPT_MAX_DEPTH,
+	KA_TOPT_CACHE_DIR,
+	KA_TOPT_NO_CACHE,
+	KA_TOPT_CACHE_SIZE,
+	KA_TOPT_PROGRESS,
 };
 #define KA_TREE_SHORTOPTS "k:m:s:t:w:"
 #define KA_TREE_LONGOPTS                                                       \
@@ -133,7 +161,23 @@ enum {
 	{"vmlinux", required_argument, NULL, KA_TOPT_VMLINUX},                 \
 	{"release", required_argument, NULL, KA_TOPT_RELEASE},                 \
 	{"debug-root", required_argument, NULL, KA_TOPT_DEBUG_ROOT},           \
-	{"max-depth", required_argument, NULL, KA_TOPT_MAX_DEPTH}
+	{"max-depth", required_argument, NULL, KA_TOPT_MAX_DEPTH},             \
+	KA_WALK_LONGOPTS
+/* The walk's cache and progress (tree, explain, diff). */
+#define KA_WALK_LONGOPTS                                                       \
+	{"cache-dir", required_argument, NULL, KA_TOPT_CACHE_DIR},             \
+	{"no-cache", no_argument, NULL, KA_TOPT_NO_CACHE},                     \
+	{"cache-size", required_argument, NULL, KA_TOPT_CACHE_SIZE},           \
+	{"progress", required_argument, NULL, KA_TOPT_PROGRESS}
+#define KA_WALK_HELP                                                           \
+	"      --cache-dir DIR    cache of per-file facts (default\n"             \
+	"                         $XDG_CACHE_HOME/ksymaudit, ~/.cache/ksymaudit)\n" \
+	"      --no-cache         walk every file; read and write no cache\n"    \
+	"      --cache-size SIZE  bound of the cache directory (default 1G; K, M,\n" \
+	"                         G suffixes): least recently used entries go\n" \
+	"      --progress WHEN    progress on stderr: auto (a bar on a terminal),\n" \
+	"                         bar, plain (a line a second: counts, rates,\n" \
+	"                         elapsed time, for CI logs) or none\n"
 #define KA_TREE_HELP                                                           \
 	"Kernel side:\n"                                                       \
 	"      --release VER      Debian's layout: /usr/lib/debug/boot/vmlinux-VER,\n" \
@@ -149,7 +193,8 @@ enum {
 	"                         layout, debuglink), before /usr/lib/debug\n"   \
 	"  -t, --threads N        files processed in parallel (default: CPUs)\n" \
 	"      --max-depth N      export-wrapper/explain walk depth (default 3)\n" \
-	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"
+	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"  \
+	KA_WALK_HELP
 
 /* Handles one of KA_TREE_LONGOPTS: 1 handled, 0 not one, -1 bad value. */
 int ka_tree_cli_opt(struct ka_tree_inputs *in, struct ka_run *run, int opt,
@@ -163,5 +208,24 @@ int ka_tree_cli_opt(struct ka_tree_inputs *in, struct ka_run *run, int opt,
 int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
 		      void (*help)(FILE *out), struct ka_tree_inputs *in,
 		      struct ka_run *run, struct ka_output_opts *o);
-/* Progress callback for ka_tree_opts: "ksymaudit: CMD: done/total files". */
-void ka_tree_progress(unsigned done, unsigned total, void *cmd);
+/*
+ * The walk's cache and progress for one kernel side: ka_walk_begin opens
+ * the cache in->cache_dir names (unless --no-cache; a directory that cannot
+ * be used is reported and the run goes on without) and sets o's cache and
+ * progress; ka_walk_end closes the cache, prints its notes and, with
+ * progress, the run's summary line. label names the side in messages
+ * ("tree", "diff OLD").
+ */
+struct ka_walk {
+	const char *label;
+	int mode;              /* progress: 0 none, 1 bar, 2 plain */
+	double start, last;    /* seconds (CLOCK_MONOTONIC) */
+	struct ka_cache *cache;
+	char *cache_dir;
+};
+void ka_walk_begin(struct ka_walk *w, const struct ka_tree_inputs *in,
+		   const char *label, bool tty_default, struct ka_tree_opts *o);
+void ka_walk_end(struct ka_walk *w, const struct ka_tree_result *res);
+/* True when w has a cache holding the facts of o's kernel image. */
+bool ka_walk_cached(struct ka_walk *w, const struct ka_run *run,
+		    const struct ka_tree_opts *o);

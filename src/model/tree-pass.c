@@ -7,11 +7,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
+#include "ksymaudit/cache.h"
 
 struct job {
 	const char *path;
 	bool is_vmlinux;
+	size_t order;             /* vmlinux, then the modules as given */
+	uint64_t size;            /* its weight in the queue */
+	struct ka_diags diags;    /* its input problems */
 };
 
 struct shared {
@@ -19,7 +23,8 @@ struct shared {
 	const struct ka_tree_opts *o;
 	struct ka_tree_result *res;
 	struct job *jobs;
-	size_t n_jobs, next;
+	size_t n_jobs;
+	struct ka_jobq q;
 };
 
 /* One inline instance seen in this file carrying a symbol: a use, the
@@ -34,14 +39,15 @@ struct inst {
 struct filectx {
 	struct shared *sh;
 	const char *path;
-	char *owner;
+	const char *owner;
+	struct ka_tree_result *out; /* this file's facts */
 	struct ka_graph g;
 	struct ka_gsite *sites;
 	size_t n_sites;
 	uint32_t *site_of_edge; /* edge -> site index + 1 (0: none) */
 	uint32_t *by_param; /* per site: bit k, a formal parameter of chain
 			       frame k names the target (param_evidence) */
-	struct ka_diags diags;
+	struct ka_diags *diags;
 };
 
 /* References whose sites are attributed: to GPL-only exports for the
@@ -72,7 +78,8 @@ static const struct ka_gsite *site_of(size_t edge, void *arg)
 	return i ? &c->sites[i - 1] : NULL;
 }
 
-/* The shared summary entry of one header inline (under the lock). */
+/* The summary entry of one header inline in res (a file's, or the build's
+ * under the lock). */
 static struct ka_inline_use *use_get(struct ka_tree_result *res,
 				     const char *fn, const char *decl,
 				     unsigned line)
@@ -231,10 +238,10 @@ static void param_evidence(struct filectx *c)
 	}
 }
 
-/* Header inlines in the chains of GPL-only references (under the lock). */
+/* Header inlines in the chains of GPL-only references, into the file's facts. */
 static void gather_inlines(struct filectx *c)
 {
-	struct ka_tree_result *res = c->sh->res;
+	struct ka_tree_result *res = c->out;
 	const struct ka_rules *rules = &c->sh->run->rules;
 	struct inst *inst = NULL;
 	size_t n_inst = 0, cap_inst = 0;
@@ -320,14 +327,14 @@ static void merge_counts(struct ka_tree_result *res, struct hashmap *file)
 
 /*
  * explain: paths from non-GPL exports to the symbol, backwards through
- * unexported functions, bounded by max_depth (under the lock).
+ * unexported functions, bounded by max_depth, into the file's facts.
  */
 static void explain_paths(struct filectx *c)
 {
 	const struct ka_graph *g = &c->g;
 	const char *x = c->sh->o->explain;
 	unsigned max = c->sh->run->max_depth ? c->sh->run->max_depth : 3;
-	struct ka_tree_result *res = c->sh->res;
+	struct ka_tree_result *res = c->out;
 	/* Reverse index: edges by target node. */
 	uint32_t *by_to = xcalloc(g->n_edges + 1, sizeof(*by_to));
 	uint32_t *start = xcalloc(g->n_nodes + 1, sizeof(*start));
@@ -535,32 +542,30 @@ static void decoded_gpl_calls(struct filectx *c)
 	}
 }
 
-static void process(struct shared *sh, const struct job *j)
+/*
+ * Everything the pass learns from one opened file, as plain data in f
+ * (object paths are the file's path): the one boundary between walking a
+ * file and keeping its facts, so that src/model/cache.c can store them and
+ * hand them back for a file with the same contents.
+ */
+static void walk_file(struct shared *sh, const struct job *j, struct ka_elf *e,
+		      const char *owner, struct ka_file_facts *f)
 {
-	struct filectx c = { .sh = sh, .path = j->path };
-	struct ka_elf e;
-	char *why = NULL;
-	int err = ka_elf_open(j->path, &e, &why);
-	if (err < 0) {
-		ka_diag_add(&c.diags, true, j->path, 0, "%s",
-			    why ? why : "cannot open");
-		free(why);
-		goto merge;
-	}
-	c.owner = j->is_vmlinux ? xstrdup("vmlinux") : ka_module_name_from_path(j->path);
-	if (ka_graph_build(&c.g, &e, c.owner, &sh->run->exports, sh->o->explain,
-			   &c.diags) < 0)
-		goto close;
+	struct filectx c = { .sh = sh, .path = j->path, .owner = owner,
+			     .out = &f->r, .diags = &f->diags };
+	if (ka_graph_build(&c.g, e, c.owner, &sh->run->exports, sh->o->explain,
+			   c.diags) < 0)
+		return;
 
 	struct ka_dbg_opts dop = { .debug_dir = sh->o->debug_root };
-	struct ka_dwarf *dw = ka_dwarf_open(&e, &dop, NULL);
+	struct ka_dwarf *dw = ka_dwarf_open(e, &dop, NULL);
 	c.g.dw = dw;
 	if (sh->o->explain)
 		for (uint32_t i = 0; i < c.g.n_nodes; i++)
 			ka_graph_augment(&c.g, i);
 
 	/* Before the wrapper walk adds the calls it decodes. */
-	bool decode = sh->o->checks && dw && e.ehdr.e_type != ET_REL &&
+	bool decode = sh->o->checks && dw && e->ehdr.e_type != ET_REL &&
 		      !has_call_relocations(&c.g);
 	struct ka_wrapper *w = NULL;
 	size_t n_w = 0, cap = 0;
@@ -579,78 +584,167 @@ static void process(struct shared *sh, const struct job *j)
 			want_site(&c, i, &cap);
 
 	if (c.n_sites && ka_dwarf_attribute(dw, c.sites, c.n_sites) < 0)
-		ka_diag_add(&c.diags, false, j->path, 0,
+		ka_diag_add(c.diags, false, j->path, 0,
 			    "no debug info: header inlines not attributed");
 
-	struct ka_reach_fact *reach = NULL;
-	size_t n_reach = 0;
+	struct ka_tree_result *out = c.out;
 	if (sh->o->reach)
-		n_reach = ka_reach_collect(&c.g, c.owner, sh->run->max_depth
-					   ? sh->run->max_depth : 3, &reach);
+		out->n_reach = out->cap_reach =
+			ka_reach_collect(&c.g, c.owner, sh->run->max_depth
+					 ? sh->run->max_depth : 3, &out->reach);
 
-	struct ka_wrapper_fact *facts = xcalloc(n_w + 1, sizeof(*facts));
+	out->wrappers = xcalloc(n_w + 1, sizeof(*out->wrappers));
+	out->n_wrappers = out->cap_wrappers = n_w;
 	for (size_t i = 0; i < n_w; i++)
-		wrapper_fact(&c, &w[i], &facts[i]);
+		wrapper_fact(&c, &w[i], &out->wrappers[i]);
 	ka_wrappers_free(w, n_w);
 
 	/* Every instance of every header inline: what decides whether a
 	 * reference is the inline's own (ka_inline_sym_own), for explain too. */
-	struct hashmap counts = { 0 };
 	if (sh->o->checks || sh->o->explain)
-		(void)ka_inline_counts(dw, &counts);
+		(void)ka_inline_counts(dw, &out->inline_counts);
 	param_evidence(&c);
-
-	pthread_mutex_lock(&sh->res->lock);
-	merge_counts(sh->res, &counts);
 	gather_inlines(&c);
 	if (sh->o->explain)
 		explain_paths(&c);
-	struct ka_tree_result *res = sh->res;
-	for (size_t i = 0; i < n_w; i++) {
-		ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
-		res->wrappers[res->n_wrappers++] = facts[i];
-	}
-	for (size_t i = 0; i < n_reach; i++) {
-		ARRAY_GROW(res->reach, res->n_reach, res->cap_reach);
-		res->reach[res->n_reach++] = reach[i];
-	}
-	pthread_mutex_unlock(&sh->res->lock);
-	free(reach);
-	free(facts);
+
 	ka_gsites_free(c.sites, c.n_sites);
 	free(c.site_of_edge);
 	free(c.by_param);
 	ka_graph_free(&c.g);
 	ka_dwarf_close(dw);
-close:
-	ka_elf_close(&e);
-merge:
-	pthread_mutex_lock(&sh->res->lock);
-	for (size_t i = 0; i < c.diags.n; i++) {
-		struct ka_diag *d = &c.diags.v[i];
-		ka_diag_add(&sh->run->diags, d->fatal, d->file, d->line, "%s",
-			    d->message);
+}
+
+/* Adds a file's facts to the build's (under the lock); f is emptied. */
+static void merge_facts(struct shared *sh, struct job *j,
+			struct ka_file_facts *f)
+{
+	struct ka_tree_result *res = sh->res;
+	struct ka_tree_result *r = &f->r;
+	merge_counts(res, &r->inline_counts);
+	for (size_t i = 0; i < r->n_uses; i++) {
+		const struct ka_inline_use *u = r->uses[i];
+		struct ka_inline_use *g =
+			use_get(res, u->function, u->decl_file, u->decl_line);
+		g->instances += u->instances;
+		for (size_t k = 0; k < u->n_syms; k++) {
+			const struct ka_inline_sym *y = &u->syms[k];
+			size_t gk = use_sym(g, y->symbol); /* may move syms */
+			struct ka_inline_sym *gy = &g->syms[gk];
+			gy->instances += y->instances;
+			gy->by_param += y->by_param;
+			for (size_t v = 0; v < y->via.n; v++)
+				if (!strvec_contains(&gy->via, y->via.v[v]))
+					strvec_push(&gy->via, y->via.v[v]);
+		}
+		for (size_t v = 0; v < u->inner.n; v++)
+			if (!strvec_contains(&g->inner, u->inner.v[v]))
+				strvec_push(&g->inner, u->inner.v[v]);
+		if (u->example_file)
+			set_example(g, u->example_object, u->example_file,
+				    u->example_line, u->example_function);
 	}
+	for (size_t i = 0; i < r->n_wrappers; i++) {
+		ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
+		res->wrappers[res->n_wrappers++] = r->wrappers[i];
+	}
+	r->n_wrappers = 0;
+	for (size_t i = 0; i < r->n_reach; i++) {
+		ARRAY_GROW(res->reach, res->n_reach, res->cap_reach);
+		res->reach[res->n_reach++] = r->reach[i];
+	}
+	r->n_reach = 0;
+	for (size_t i = 0; i < r->n_paths; i++) {
+		ARRAY_GROW(res->paths, res->n_paths, res->cap_paths);
+		res->paths[res->n_paths++] = r->paths[i];
+	}
+	r->n_paths = 0;
+	j->diags = f->diags; /* added to the run's in the jobs' order */
+	f->diags = (struct ka_diags){ 0 };
+}
+
+static void process(struct shared *sh, struct job *j)
+{
+	struct ka_file_facts f;
+	ka_file_facts_init(&f);
+	struct ka_elf e;
+	char *why = NULL, *owner = NULL;
+	bool cached = false;
+	if (ka_elf_open(j->path, &e, &why) < 0) {
+		ka_diag_add(&f.diags, true, j->path, 0, "%s",
+			    why ? why : "cannot open");
+		free(why);
+	} else {
+		owner = j->is_vmlinux ? xstrdup("vmlinux")
+				      : ka_module_name_from_path(j->path);
+		struct ka_cache_key key;
+		bool keyed = sh->o->cache &&
+			     ka_cache_key(sh->o->cache, &e, owner, &key) == 0;
+		cached = keyed && ka_cache_load(sh->o->cache, &key, j->path,
+						owner, &f) == 0;
+		if (!cached) {
+			walk_file(sh, j, &e, owner, &f);
+			if (keyed)
+				ka_cache_store(sh->o->cache, &key, j->path, &f);
+		}
+		ka_elf_close(&e);
+	}
+	pthread_mutex_lock(&sh->res->lock);
+	merge_facts(sh, j, &f);
 	sh->res->files_done++;
+	sh->res->files_cached += cached;
 	if (sh->o->progress)
 		sh->o->progress(sh->res->files_done, sh->res->files_total,
-				sh->o->progress_arg);
+				sh->res->files_cached, sh->o->progress_arg);
 	pthread_mutex_unlock(&sh->res->lock);
-	ka_diags_free(&c.diags);
-	free(c.owner);
+	ka_file_facts_free(&f);
+	free(owner);
 }
 
 static void *worker(void *arg)
 {
 	struct shared *sh = arg;
-	for (;;) {
-		pthread_mutex_lock(&sh->res->lock);
-		size_t i = sh->next < sh->n_jobs ? sh->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&sh->res->lock);
-		if (i == SIZE_MAX)
-			return NULL;
+	size_t i;
+	while ((i = ka_jobq_take(&sh->q)) != SIZE_MAX) {
 		process(sh, &sh->jobs[i]);
+		ka_jobq_done(&sh->q, i);
 	}
+	return NULL;
+}
+
+/* Largest first: the long jobs start early, the small ones fill in. */
+static int cmp_job(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Files walked at once hold their DWARF in memory together: their weights
+ * stay under KA_JOBQ_BUDGET, small files aside.
+ */
+static void weigh_jobs(struct shared *sh)
+{
+	uint64_t budget = KA_JOBQ_BUDGET;
+	uint64_t *w = xcalloc(sh->n_jobs + 1, sizeof(*w));
+	for (size_t i = 0; i < sh->n_jobs; i++) {
+		struct job *j = &sh->jobs[i];
+		j->order = i;
+		j->size = ka_file_weight(j->path);
+	}
+	qsort(sh->jobs, sh->n_jobs, sizeof(*sh->jobs), cmp_job);
+	for (size_t i = 0; i < sh->n_jobs; i++)
+		w[i] = sh->jobs[i].size;
+	ka_jobq_init(&sh->q, w, sh->n_jobs, budget);
+	free(w);
+}
+
+static int cmp_job_order(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int cmp_sym(const void *a, const void *b)
@@ -683,8 +777,21 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 	for (size_t i = 0; i < o->modules.n; i++)
 		sh.jobs[sh.n_jobs++] = (struct job){ o->modules.v[i], false };
 	res->files_total = (unsigned)sh.n_jobs;
+	if (o->cache)
+		ka_cache_bind(o->cache, run, o);
 
+	weigh_jobs(&sh);
 	ka_run_workers(o->threads, sh.n_jobs, worker, &sh);
+	ka_jobq_free(&sh.q);
+	qsort(sh.jobs, sh.n_jobs, sizeof(*sh.jobs), cmp_job_order);
+	for (size_t i = 0; i < sh.n_jobs; i++) {
+		for (size_t k = 0; k < sh.jobs[i].diags.n; k++) {
+			const struct ka_diag *d = &sh.jobs[i].diags.v[k];
+			ka_diag_add(&run->diags, d->fatal, d->file, d->line,
+				    "%s", d->message);
+		}
+		ka_diags_free(&sh.jobs[i].diags);
+	}
 	free(sh.jobs);
 
 	if (res->n_uses)
@@ -730,6 +837,18 @@ bool ka_inline_sym_own(const struct ka_inline_use *u,
 							  : y->instances;
 	unsigned own = y->instances - y->by_param;
 	return own && (uint64_t)own * 100 >= (uint64_t)all * OWN_PERCENT;
+}
+
+void ka_file_facts_init(struct ka_file_facts *f)
+{
+	*f = (struct ka_file_facts){ 0 };
+	pthread_mutex_init(&f->r.lock, NULL);
+}
+
+void ka_file_facts_free(struct ka_file_facts *f)
+{
+	ka_tree_result_free(&f->r);
+	ka_diags_free(&f->diags);
 }
 
 void ka_tree_result_free(struct ka_tree_result *res)
