@@ -101,7 +101,7 @@ modules=(drivers/block/loop.ko fs/minix/minix.ko fs/configfs/configfs.ko
 
 # shellcheck source=kbuild-lib.sh
 . "$here/kbuild-lib.sh"
-kb_need_packages make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod
+ensure_packages make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod
 
 # --- sources from the archive ----------------------------------------------
 srcenv=$(bash "$here/fetch-debian-kernel.sh" "$suite" amd64 --source) ||

@@ -116,7 +116,7 @@ modules=(drivers/block/loop.ko fs/minix/minix.ko fs/configfs/configfs.ko
 # --- build dependencies ---------------------------------------------------
 # shellcheck source=kbuild-lib.sh
 . "$here/kbuild-lib.sh"
-kb_need_packages linux-source-6.1 make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod
+ensure_packages linux-source-6.1 make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod
 [ -s "$tarball" ] || die "$tarball missing although linux-source-6.1 is installed"
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 patchsum=$(sha256sum "$patchfile" | cut -d' ' -f1)

@@ -3,20 +3,9 @@
 # does one thing; the callers keep their stamps (what is cached, when it is
 # redone).
 
-# kb_need_packages PKG...: apt-get installs those not installed (as root).
-kb_need_packages() {
-	local p need=()
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
-	done
-	[ ${#need[@]} -gt 0 ] || return 0
-	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"
-	log "installing ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${need[@]}" >&2 ||
-		{ apt-get update >&2 && apt-get install -y --no-install-recommends "${need[@]}" >&2; } ||
-		die "apt-get install ${need[*]} failed"
-}
+# ensure_packages PKG...: installs the missing ones (tools/private-apt.sh).
+# shellcheck source=private-apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/private-apt.sh"
 
 kb_elapsed() { local t=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((t / 60)) $((t % 60)); }
 
