@@ -236,6 +236,13 @@ pkgs=()
 if exists "linux-image-$release"; then pkgs+=("linux-image-$release")
 elif exists "linux-image-$release-unsigned"; then pkgs+=("linux-image-$release-unsigned")
 else die "linux-image-$release is not in $suite/$arch"; fi
+# Newer suites (sid's 7.x) split the image: linux-image-RELEASE only depends
+# on linux-binary-RELEASE (vmlinuz) and linux-modules-RELEASE (the modules).
+for p in "linux-binary-$release" "linux-modules-$release"; do
+	if exists "$p" && field "${pkgs[0]}" Depends | tr ',|' '\n\n' | grep -q "^[ \t]*$p\([ (]\|\$\)"; then
+		pkgs+=("$p")
+	fi
+done
 if $dbg; then
 	exists "linux-image-$release-dbg" || die "no linux-image-$release-dbg in $suite/$arch (no debug package for this flavour)"
 	pkgs+=("linux-image-$release-dbg")
@@ -267,9 +274,9 @@ for p in "${pkgs[@]}"; do
 done
 
 # --- report ---------------------------------------------------------------
-first() { local x; for x in "$@"; do [ -e "$x" ] && { echo "$x"; return; }; done; }
+first() { local x; for x in "$@"; do [ -e "$x" ] && { echo "$x"; return; }; done; return 0; }
 modules=$(first "$root/lib/modules/$release" "$root/usr/lib/modules/$release")
-vmlinuz=$(first "$root/boot/vmlinuz-$release" "$root/boot/vmlinux-$release" "$root/boot/image-$release")
+vmlinuz=$(first "$root/boot/vmlinuz-$release" "$root/boot/vmlinux-$release" "$root/boot/image-$release" "$modules/vmlinuz")
 config=$(first "$root/boot/config-$release" "$root/usr/src/linux-headers-$release/.config")
 headers=$root/usr/src/linux-headers-$release
 symvers=$headers/Module.symvers
