@@ -41,6 +41,12 @@ int ka_module_load(const char *path, struct ka_exportdb *db,
  */
 char *ka_module_name_from_path(const char *path);
 /*
+ * The name modpost gives a module: the base name of its file without
+ * .ko, .ko.xz, .ko.zst, .ko.gz or .o, '-' kept ("drivers/foo/bar-baz.ko.xz" -> "bar-baz"), as
+ * modpost's get_basename() of the object path. Owned by the caller.
+ */
+char *ka_module_basename(const char *path);
+/*
  * True when a file name is a module's: .ko, .ko.xz, .ko.zst or .ko.gz
  * (a module .o is recognised by its directory: see ka_modules_find).
  */

@@ -18,7 +18,7 @@ bool ka_module_file_name(const char *name)
 	return false;
 }
 
-char *ka_module_name_from_path(const char *path)
+char *ka_module_basename(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char *name;
@@ -30,6 +30,13 @@ char *ka_module_name_from_path(const char *path)
 			break;
 		}
 	}
+	return name;
+}
+
+char *ka_module_name_from_path(const char *path)
+{
+	char *name = ka_module_basename(path);
+
 	for (char *p = name; *p; p++)
 		if (*p == '-')
 			*p = '_';
