@@ -39,6 +39,8 @@ bool ka_ns_is_module_list(const char *ns);
  * False when ns is not a module list.
  */
 bool ka_ns_module_admits(const char *ns, const char *name, bool loader);
+/* Appends the entries of a module list to out (nothing for another ns). */
+void ka_ns_module_entries(const char *ns, struct strvec *out);
 
 enum ka_export_source {
 	KA_SRC_SYMVERS, /* a Module.symvers line */

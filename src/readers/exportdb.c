@@ -83,6 +83,20 @@ bool ka_ns_module_admits(const char *ns, const char *name, bool loader)
 	return false;
 }
 
+void ka_ns_module_entries(const char *ns, struct strvec *out)
+{
+	if (!ka_ns_is_module_list(ns))
+		return;
+	for (const char *p = ns + strlen(KA_MODULE_NS_PREFIX); *p;) {
+		size_t l = strcspn(p, ",");
+		if (l)
+			strvec_push_owned(out, xstrndup(p, l));
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+}
+
 void ka_export_free(struct ka_export *e)
 {
 	if (!e)

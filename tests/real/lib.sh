@@ -21,10 +21,37 @@ rk_fail() {
 	exit 1
 }
 
-# A usable headers/build directory: Module.symvers, .config and modpost.
+# A usable headers/build directory: Module.symvers, .config and modpost
+# ($KSYMAUDIT_MODPOST when set: a modpost built for this machine from the
+# release's sources, for headers whose own modpost does not run here).
 rk_kdir_ok() {
-	[ -s "$1/Module.symvers" ] && [ -x "$1/scripts/mod/modpost" ] &&
+	[ -s "$1/Module.symvers" ] && [ -x "$(rk_modpost "$1")" ] &&
 		[ -f "$1/.config" ] && [ -f "$1/Makefile" ]
+}
+
+# The modpost to run for headers directory $1.
+rk_modpost() {
+	echo "${KSYMAUDIT_MODPOST:-$1/scripts/mod/modpost}"
+}
+
+# Loads Debian sid's 7.x debug kernel env file (tools/fetch-debian-kernel.sh
+# sid amd64 cloud --dbg): RELEASE ROOT VMLINUX MODULES DEBUG_MODULES
+# SYMVERS HEADERS CONFIG; skips without it.
+rk_sid_env() {
+	local e=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/sid-amd64-cloud/env-dbg
+	[ -s "$e" ] || rk_skip "no $e (tools/fetch-debian-kernel.sh sid amd64 cloud --dbg)"
+	. "$e"
+	[ -e "$VMLINUX" ] && [ -d "$DEBUG_MODULES" ] && [ -s "$SYMVERS" ] ||
+		rk_skip "$e names files that are gone (fetch again)"
+}
+
+# Loads the env file of tools/fetch-linux-source.sh SUITE: VERSION SRC
+# MODPOST (that release's modpost, built for this machine); skips without.
+rk_source_env() {
+	local e=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/linux-source-$1/env
+	[ -s "$e" ] || rk_skip "no $e (tools/fetch-linux-source.sh $1)"
+	. "$e"
+	[ -x "$MODPOST" ] && [ -d "$SRC" ] || rk_skip "$e names files that are gone (fetch again)"
 }
 
 # Prints the kernel headers directory to build against. Prefers
