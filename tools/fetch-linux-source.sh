@@ -99,8 +99,12 @@ if [ ! -x "$modpost" ]; then
 	log "building modpost from $src/scripts/mod"
 	b=$top/modpost-build
 	rm -rf "$b" && mkdir -p "$b"
-	{ nice -n 10 make -s -C "$src" O="$b" allnoconfig &&
-	  nice -n 10 make -s -C "$src" O="$b" -j2 scripts/mod/; } > "$b/build.log" 2>&1 ||
+	# ARCH=x86_64: with ARCH=x86 (what uname gives) allnoconfig turns
+	# 64BIT off and modpost would expect 32-bit objects.
+	arch=
+	[ "$(uname -m)" != x86_64 ] || arch=ARCH=x86_64
+	{ nice -n 10 make -s -C "$src" O="$b" $arch allnoconfig &&
+	  nice -n 10 make -s -C "$src" O="$b" $arch -j2 scripts/mod/; } > "$b/build.log" 2>&1 ||
 		die "cannot build modpost (see $b/build.log)"
 	cp "$b/scripts/mod/modpost" "$modpost.new"
 	mv "$modpost.new" "$modpost"

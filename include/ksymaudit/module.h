@@ -56,6 +56,13 @@ void ka_module_free(struct ka_module *m);
 /* Name for messages as modpost prints it: "foo.ko". */
 const char *ka_module_display_name(const struct ka_module *m, char *buf,
 				   size_t len);
+/*
+ * The module as modpost names it in "GPL-incompatible module %s.ko" and
+ * "[%s.ko] undefined": the file's base name, '-' kept ("kvm-amd.ko" where
+ * the module's name is kvm_amd).
+ */
+const char *ka_module_modpost_name(const struct ka_module *m, char *buf,
+				   size_t len);
 
 /*
  * Modinfo from an ELF image's .modinfo section (key=value strings, NUL

@@ -131,3 +131,12 @@ const char *ka_module_display_name(const struct ka_module *m, char *buf,
 	snprintf(buf, len, "%s.ko", m->name);
 	return buf;
 }
+
+const char *ka_module_modpost_name(const struct ka_module *m, char *buf,
+				   size_t len)
+{
+	char *base = ka_module_basename(m->path ? m->path : m->name);
+	snprintf(buf, len, "%s.ko", base);
+	free(base);
+	return buf;
+}
