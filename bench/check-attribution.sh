@@ -12,7 +12,7 @@
 # Usage: bench/check-attribution.sh KSYMAUDIT DWARF_WALK [RELEASE]
 # RELEASE defaults to the newest /usr/lib/debug/lib/modules/*; the inputs are
 # Debian's layout: /usr/lib/debug/lib/modules/RELEASE (1121 modules for
-# 6.1.0-56-cloud-amd64) and /usr/src/linux-headers-RELEASE/Module.symvers.
+# the 6.1 cloud flavour) and /usr/src/linux-headers-RELEASE/Module.symvers.
 # Environment: BENCH_RUNS (default 5).
 set -euo pipefail
 ks=${1:?usage: check-attribution.sh KSYMAUDIT DWARF_WALK [RELEASE]}

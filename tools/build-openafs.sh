@@ -9,7 +9,7 @@
 #   tools/build-openafs.sh [KERNEL-RELEASE]
 #
 # KERNEL-RELEASE defaults to the one linux-headers-amd64 depends on (e.g.
-# 6.1.0-56-amd64); its headers must be installed under
+# 6.1.0-NN-amd64); its headers must be installed under
 # /usr/src/linux-headers-KERNEL-RELEASE (or /lib/modules/REL/build).
 # Missing build tools are installed with apt-get (as root).
 #

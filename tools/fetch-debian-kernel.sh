@@ -13,7 +13,7 @@
 # architecture, FLAVOUR the kernel flavour: the image metapackage is
 # linux-image-FLAVOUR-ARCH if it exists (cloud-amd64, cloud-arm64), else
 # linux-image-FLAVOUR (686, s390x, arm64).  The ABI (the RELEASE, e.g.
-# 6.12.57+deb13-cloud-amd64) is what that metapackage depends on in SUITE.
+# 6.12.NN+deb13-cloud-amd64) is what that metapackage depends on in SUITE.
 #
 # Fetched with `apt-get download` through a separate apt configuration under
 # $KSYMAUDIT_DATA/apt/SUITE-ARCH (own sources list, lists, cache, empty dpkg

@@ -3,7 +3,7 @@
 # (installed: linux-image-*-cloud-amd64-dbg and the matching headers) and
 # Debian 13's 6.12 one, unpacked by tools/fetch-debian-kernel.sh trixie amd64
 # cloud --dbg under $KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data).
-# Facts checked by hand (6.1.0-56 against 6.12.117+deb13, November 2026) and
+# Facts checked by hand (Debian 12 6.1 against Debian 13 6.12, November 2026) and
 # kept here:
 #  - export-license is exactly what the two Module.symvers say (recomputed
 #    here with awk, independently of ksymaudit);
@@ -27,9 +27,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "$1")
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
 
-old=$(ls /usr/lib/debug/boot/vmlinux-*-cloud-amd64 2>/dev/null | sort -V | tail -1 || true)
-[ -n "$old" ] || rk_skip "no Debian 12 cloud debug kernel (linux-image-cloud-amd64-dbg)"
-oldrel=${old##*/vmlinux-}
+oldrel=$(eval "$(rk_installed_kernel)" && echo "$RELEASE") || rk_skip "cannot tell the installed kernel"
+[ -e "/usr/lib/debug/boot/vmlinux-$oldrel" ] || rk_skip "no Debian 12 cloud debug kernel (linux-image-$oldrel-dbg)"
 oldsym=/usr/src/linux-headers-$oldrel/Module.symvers
 [ -s "$oldsym" ] || rk_skip "no $oldsym (linux-headers-$oldrel)"
 env=$data/trixie-amd64-cloud/env-dbg
@@ -118,7 +117,7 @@ if [ -n "$ko" ]; then
 	diff -u want-afs.txt got-afs.txt >&2 || bad "openafs import breaks differ from the symvers"
 	echo "openafs: $(wc -l <got-afs.txt) import breaks," \
 		"$(jq '[.findings[] | select(.check == "module-breaks" and .old == null)] | length' afs.json) inline breaks"
-elif [ "${KSYMAUDIT_REQUIRE_REAL:-0}" = 1 ]; then
+elif rk_required; then
 	bad "no OpenAFS module under $data/openafs: run tools/build-openafs.sh"
 else
 	echo "SKIP (part): no OpenAFS module under $data/openafs"

@@ -7,13 +7,45 @@
 
 export LC_ALL=C
 
+rk_data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
+rk_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)
+
+# True when real data is required: KSYMAUDIT_REQUIRE_REAL=1 (CI), or the
+# set-up fetched the test data (`tools/setup-debian.sh --test-data` leaves
+# $KSYMAUDIT_DATA/test-data.env), so whatever is missing should be there.
+rk_required() {
+	[ "${KSYMAUDIT_REQUIRE_REAL:-0}" = 1 ] || [ -s "$rk_data/test-data.env" ]
+}
+
 rk_skip() {
-	if [ "${KSYMAUDIT_REQUIRE_REAL:-0}" = 1 ]; then
-		echo "FAIL (KSYMAUDIT_REQUIRE_REAL=1, cannot skip): $*" >&2
+	if rk_required; then
+		echo "FAIL (real data required: KSYMAUDIT_REQUIRE_REAL=1 or $rk_data/test-data.env; cannot skip): $*" >&2
 		exit 1
 	fi
 	echo "SKIP: $*" >&2
 	exit 77
+}
+
+# Prints the KEY=VALUE lines (tools/installed-kernel.sh) of the debug
+# kernel the set-up installed, as it recorded them in test-data.env, else
+# derived now from the installed linux-headers-amd64. For `eval`.
+rk_installed_kernel() {
+	if [ -s "$rk_data/test-data.env" ]; then
+		cat "$rk_data/test-data.env"
+	else
+		bash "$rk_tools/installed-kernel.sh"
+	fi
+}
+
+# Prints the KEY=VALUE lines of a kernel tools/fetch-debian-kernel.sh
+# unpacked, NAME being SUITE-ARCH-FLAVOUR (trixie-amd64-cloud): its env-dbg,
+# else its env. Fails when it was not fetched.
+rk_fetched_kernel() {
+	local f
+	for f in "$rk_data/$1/env-dbg" "$rk_data/$1/env"; do
+		[ -s "$f" ] && { cat "$f"; return 0; }
+	done
+	return 1
 }
 
 rk_fail() {

@@ -391,7 +391,7 @@ START_TEST(test_checks_header_globs)
 	ck_assert(ka_path_is_header(&run.rules, "./include/linux/rcupdate.h"));
 	ck_assert(ka_path_is_header(&run.rules, "arch/x86/include/asm/jump_label.h"));
 	ck_assert(ka_path_is_header(&run.rules,
-				    "/usr/src/linux-headers-6.1.0-56-common/include/linux/mm.h"));
+				    "/usr/src/linux-headers-9.9.9-1-common/include/linux/mm.h"));
 	ck_assert(!ka_path_is_header(&run.rules, "mm/memremap.c"));
 	ck_assert(!ka_path_is_header(&run.rules, "drivers/gpu/foo.c"));
 	ka_run_free(&run);
