@@ -70,17 +70,18 @@ rk_modpost() {
 # sid amd64 cloud --dbg): RELEASE ROOT VMLINUX MODULES DEBUG_MODULES
 # SYMVERS HEADERS CONFIG; skips without it.
 rk_sid_env() {
-	local e=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/sid-amd64-cloud/env-dbg
-	[ -s "$e" ] || rk_skip "no $e (tools/fetch-debian-kernel.sh sid amd64 cloud --dbg)"
-	. "$e"
+	local env
+	env=$(rk_fetched_kernel sid-amd64-cloud) ||
+		rk_skip "no Debian sid 7.x kernel (tools/fetch-debian-kernel.sh sid amd64 cloud --dbg)"
+	eval "$env"
 	[ -e "$VMLINUX" ] && [ -d "$DEBUG_MODULES" ] && [ -s "$SYMVERS" ] ||
-		rk_skip "$e names files that are gone (fetch again)"
+		rk_skip "the sid kernel's env file names files that are gone (fetch again)"
 }
 
 # Loads the env file of tools/fetch-linux-source.sh SUITE: VERSION SRC
 # MODPOST (that release's modpost, built for this machine); skips without.
 rk_source_env() {
-	local e=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/linux-source-$1/env
+	local e=$rk_data/linux-source-$1/env
 	[ -s "$e" ] || rk_skip "no $e (tools/fetch-linux-source.sh $1)"
 	. "$e"
 	[ -x "$MODPOST" ] && [ -d "$SRC" ] || rk_skip "$e names files that are gone (fetch again)"
