@@ -20,14 +20,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 ks=$(realpath "${1:?usage: $0 KSYMAUDIT}")
-envf=$rk_data/kernel7/env
-[ -s "$envf" ] || rk_skip "no $envf (tools/build-test-kernel-7.sh)"
-eval "$(cat "$envf")"
-kdir=$OLD
-[ -s "$kdir/Module.symvers" ] && [ -x "$kdir/scripts/mod/modpost" ] ||
-	rk_fail "$kdir lacks Module.symvers or scripts/mod/modpost"
+rk_kernel7_env
+kdir=$K7_OLD
 command -v make >/dev/null || rk_skip "make is not installed"
-echo "kernel: $RELEASE ($kdir)"
+echo "kernel: $K7_RELEASE ($kdir)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -96,5 +92,5 @@ grep -q "^$(echo "$mod2" | tr - _)	.*the loader .* would accept it" "$tmp/notes"
 	{ echo "FAIL: no note that the loader accepts $mod2" >&2; cat "$tmp/notes" >&2; rc=1; }
 grep -q "^$mod3	.*the loader refuses the module too" "$tmp/notes" ||
 	{ echo "FAIL: no note that the loader refuses $mod3" >&2; cat "$tmp/notes" >&2; rc=1; }
-[ $rc = 0 ] && echo "PASS: modpost of $RELEASE and ksymaudit agree on module-restricted exports"
+[ $rc = 0 ] && echo "PASS: modpost of $K7_RELEASE and ksymaudit agree on module-restricted exports"
 exit $rc

@@ -78,13 +78,18 @@ rk_sid_env() {
 		rk_skip "the sid kernel's env file names files that are gone (fetch again)"
 }
 
-# Loads the env file of tools/fetch-linux-source.sh SUITE: VERSION SRC
-# MODPOST (that release's modpost, built for this machine); skips without.
-rk_source_env() {
-	local e=$rk_data/linux-source-$1/env
-	[ -s "$e" ] || rk_skip "no $e (tools/fetch-linux-source.sh $1)"
-	. "$e"
-	[ -x "$MODPOST" ] && [ -d "$SRC" ] || rk_skip "$e names files that are gone (fetch again)"
+# The kernel built from linux-source-7.x by tools/build-test-kernel-7.sh
+# ($rk_data/kernel7/env: RELEASE OLD NEW OLD_SRC NEW_SRC). Sets K7_RELEASE,
+# K7_OLD, K7_OLD_SRC and MODPOST (OLD's scripts/mod/modpost: that release's
+# modpost built for this machine; the distribution's own needs its C
+# library); skips without it.
+rk_kernel7_env() {
+	local e=$rk_data/kernel7/env
+	[ -s "$e" ] || rk_skip "no $e (tools/build-test-kernel-7.sh)"
+	eval "$(. "$e" && printf 'K7_RELEASE=%q K7_OLD=%q K7_OLD_SRC=%q\n' "$RELEASE" "$OLD" "$OLD_SRC")"
+	MODPOST=$K7_OLD/scripts/mod/modpost
+	[ -x "$MODPOST" ] && [ -s "$K7_OLD/Module.symvers" ] ||
+		rk_skip "$e names a build without scripts/mod/modpost or Module.symvers (build again)"
 }
 
 # Prints the kernel headers directory to build against. Prefers

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The 7.x fixtures (tests/fixtures: x86_64-kflags; a module-restricted
 # export ka_formods_func for "mod-gpl,mod-d*,mod_user") through the modpost
-# of linux-source-7.x (built for this machine by tools/fetch-linux-source.sh
-# sid) and through `ksymaudit check`: the same (check, module, symbol)
+# of a 7.x kernel built from source (tools/build-test-kernel-7.sh) and
+# through `ksymaudit check`: the same (check, module, symbol)
 # findings, module names compared as written (modpost's mod-user, not
 # mod_user: '-' and '_' are what the module-list rule is about), and the
 # messages modpost prints are ksymaudit's, word for word.
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 ks=$(realpath "${1:?usage}")
 fx=$(realpath "${2:?usage}")
-rk_source_env sid
+rk_kernel7_env
 d=$fx/x86_64-kflags
 [ -f "$d/mod-gpl.o" ] || rk_fail "no fixtures in $d"
 tmp=$(mktemp -d)
@@ -52,4 +52,4 @@ diff -u "$tmp/modpost.txt" "$tmp/ks.txt" || rk_fail "messages differ"
 grep -qF 'module mod-user uses symbol ka_formods_func from namespace module:mod-gpl,mod-d*,mod_user, but does not import it' "$tmp/ks.txt" ||
 	rk_fail "the '_'-spelled list entry is not refused"
 ! grep -q 'module mod-gpl \|module mod-dual ' "$tmp/ks.txt" || rk_fail "a listed module was refused"
-echo "PASS: modpost of linux-source-$VERSION and ksymaudit agree word for word"
+echo "PASS: modpost of $K7_RELEASE and ksymaudit agree word for word"
