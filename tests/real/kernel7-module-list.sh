@@ -33,7 +33,7 @@ awk -F'\t' '$5 ~ /^module:/ { n = split(substr($5, 8), e, ","); for (i = 1; i <=
 [ -s "$tmp/restricted" ] || rk_fail "no module-restricted export in $kdir/Module.symvers"
 cat "$tmp/restricted"
 IFS=$'\t' read -r sym1 mod1 < "$tmp/restricted"
-line=$(grep -P '\t[^\t]*[-_][^\t]*$' "$tmp/restricted" | head -n1) ||
+line=$(grep -m1 -P '\t[^\t]*[-_][^\t]*$' "$tmp/restricted") ||
 	rk_fail "no list entry with '-' or '_' to spell the other way"
 sym2=${line%%$'\t'*} entry2=${line#*$'\t'}
 mod2=$(echo "$entry2" | tr -- '-_' '_-')

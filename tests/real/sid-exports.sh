@@ -19,8 +19,9 @@ unit=${2:?usage: $0 KSYMAUDIT TEST-ELF-EXPORTS-REAL}
 rk_sid_env
 echo "kernel: $RELEASE"
 command -v python3 >/dev/null || rk_skip "python3 is not installed"
-readelf -SW "$VMLINUX" | grep -q ' __kflagstab ' || rk_fail "$VMLINUX has no __kflagstab: not a 7.x kernel?"
-! readelf -SW "$VMLINUX" | grep -q ' __ksymtab_gpl ' || rk_fail "$VMLINUX has __ksymtab_gpl: not a 7.x kernel?"
+secs=$(readelf -SW "$VMLINUX") || rk_fail "readelf cannot read $VMLINUX"
+grep -q ' __kflagstab ' <<<"$secs" || rk_fail "$VMLINUX has no __kflagstab: not a 7.x kernel?"
+! grep -q ' __ksymtab_gpl ' <<<"$secs" || rk_fail "$VMLINUX has __ksymtab_gpl: not a 7.x kernel?"
 
 echo "== 1. ELF export tables == Module.symvers"
 KA_REAL_VMLINUX=$VMLINUX KA_REAL_SYMVERS=$SYMVERS KA_REAL_MODULES=$DEBUG_MODULES \
