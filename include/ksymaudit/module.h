@@ -79,7 +79,8 @@ int ka_imports_read(struct ka_elf *e, struct ka_module *m);
 /*
  * Reads export tables of e: __ksymtab* sections in the absolute and PREL32
  * layouts (in relocatable files through their relocations), per-symbol
- * ___ksymtab+sym sections of .o files, and .export_symbol (6.5+). owner is
+ * ___ksymtab+sym sections of .o files, the license flags of 7.x
+ * (__kflagstab, ___kflagstab+sym) and .export_symbol (6.5+). owner is
  * recorded in each export; exports are appended to db and, when m is not
  * NULL, listed in m->exports. Returns the number read or a negative errno.
  */
