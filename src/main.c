@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ksymaudit/cmd.h"
+#include "cmd/cmd.h"
 
 static const struct ka_command *const commands[] = {
 	&ka_cmd_check,

@@ -46,4 +46,5 @@ int ka_baseline_load(const char *path, struct ka_baseline *b,
  */
 void ka_baseline_apply(struct ka_baseline *b, struct ka_findings *f);
 
+/* NULL or zeroed: nothing; leaves *b zeroed. */
 void ka_baseline_free(struct ka_baseline *b);

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "ksymaudit/diff.h"
-#include "ksymaudit/graph.h"
+#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
 
 /* Which command runs a check. */
@@ -86,12 +86,6 @@ bool ka_module_is_gpl_compatible(const struct ka_run *run,
 				 const struct ka_module *m);
 /* True when the module has any license at all (or --license is given). */
 bool ka_module_has_license(const struct ka_run *run, const struct ka_module *m);
-
-/*
- * --explain-all: a gpl-only-import note per GPL-only import of every module
- * that is not already a gpl-only-use error (GPL modules included).
- */
-void ka_gpl_only_import_notes(struct ka_run *run);
 
 /* explain SYMBOL: explain-export and explain-inline notes from res. */
 void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,

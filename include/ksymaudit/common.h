@@ -12,6 +12,14 @@
 #define KA_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define KA_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The lifetime rule (kmod's): every X_free()/X_close() accepts NULL and a
+ * zeroed object and does nothing with them, and one that frees an object
+ * in place leaves it zeroed, so a second call is harmless; a constructor
+ * that fails leaves its output safe to free. Callers need no "was it set
+ * up" flags. Each destructor's comment says so where it is declared.
+ */
+
 /* Allocation that aborts on failure: out-of-memory is not an input error. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
@@ -38,6 +46,7 @@ void strvec_push(struct strvec *sv, const char *s);
 void strvec_push_owned(struct strvec *sv, char *s);
 bool strvec_contains(const struct strvec *sv, const char *s);
 void strvec_sort_unique(struct strvec *sv);
+/* NULL or zeroed: nothing; leaves *sv zeroed. */
 void strvec_free(struct strvec *sv);
 
 /* Generic growable array: ARRAY_PUSH(ptr, n, cap) returns the new slot. */
@@ -84,4 +93,5 @@ struct ka_diags {
 void ka_diag_add(struct ka_diags *d, bool fatal, const char *file,
 		 unsigned line, const char *fmt, ...) KA_PRINTF(5, 6);
 bool ka_diags_have_fatal(const struct ka_diags *d);
+/* NULL or zeroed: nothing; leaves *d zeroed. */
 void ka_diags_free(struct ka_diags *d);

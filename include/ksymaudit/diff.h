@@ -4,9 +4,10 @@
  */
 #pragma once
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/dwarf.h"
 #include "ksymaudit/report.h"
 #include "ksymaudit/run.h"
+#include "ksymaudit/tree.h"
 
 struct ka_diff {
 	const struct ka_report *old_side, *new_side;

@@ -35,6 +35,7 @@ struct ka_dwarf;
  */
 struct ka_dwarf *ka_dwarf_open(struct ka_elf *e, const struct ka_dbg_opts *o,
 			       char **why);
+/* NULL: nothing. */
 void ka_dwarf_close(struct ka_dwarf *d);
 /* The file the DWARF came from (e's own path when it has DWARF). */
 const char *ka_dwarf_file(const struct ka_dwarf *d);
@@ -66,7 +67,7 @@ struct ka_gsite {
 	unsigned outer_decl_line;
 };
 
-/* Frees the outputs of sites[0..n) and the array. */
+/* Frees the outputs of sites[0..n) and the array; NULL: nothing. */
 void ka_gsites_free(struct ka_gsite *v, size_t n);
 
 /*
@@ -118,6 +119,7 @@ struct ka_inline_count {
 };
 /* Adds n to key's count in m (the key is copied). */
 void ka_inline_count_add(struct hashmap *m, const char *key, unsigned n);
+/* Frees the counts and the map; NULL or zeroed: nothing. */
 void ka_inline_counts_free(struct hashmap *m);
 /*
  * Adds to out (key from ka_inline_key; value: struct ka_inline_count) the
@@ -165,4 +167,5 @@ struct ka_module_inlines {
  * Returns 0, or -ENOENT without debug info.
  */
 int ka_dwarf_inline_uses(struct ka_dwarf *d, struct ka_module_inlines *out);
+/* NULL or zeroed: nothing; leaves *mi zeroed. */
 void ka_module_inlines_free(struct ka_module_inlines *mi);

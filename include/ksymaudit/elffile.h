@@ -1,33 +1,15 @@
 /*
- * Opening inputs safely: any file named by a user is checked to be a regular
- * file before it is read (a FIFO or a device would block or never end), and
- * ELF inputs — plain, or compressed with xz, zstd or gzip (detected by
- * magic, not by name) — are validated before any other reader sees them.
+ * Opening ELF inputs: plain, or compressed with xz, zstd or gzip (detected
+ * by magic, not by name), opened through ka_input_open (input.h) and
+ * validated before any other reader sees them.
  */
 #pragma once
 
 #include <gelf.h>
 #include <libelf.h>
-#include <sys/stat.h>
 
 #include "ksymaudit/common.h"
-
-/*
- * Opens path for reading if it is (or a symbolic link resolves to) a regular
- * file; never blocks on a FIFO or device. Returns the descriptor, or a
- * negative errno with a message in *why (owned by the caller): "is a
- * directory" (-EISDIR), "is a FIFO (named pipe), not a regular file"
- * (-EINVAL), "is a character device, …", strerror for the others. st, when
- * not NULL, receives the file's status.
- */
-int ka_input_open(const char *path, struct stat *st, char **why) KA_WUR;
-/*
- * Reads a whole regular text file (through ka_input_open) into *buf,
- * NUL-terminated, length in *len. Returns 0 or a negative errno with *why.
- */
-int ka_input_read(const char *path, char **buf, size_t *len, char **why) KA_WUR;
-/* "FIFO (named pipe)", "directory", "character device", … for st_mode. */
-const char *ka_file_type_name(mode_t mode);
+#include "ksymaudit/input.h" /* the ELF opener is built on it */
 
 struct ka_elf {
 	char *path;    /* as given */
@@ -64,6 +46,8 @@ int ka_elf_open(const char *path, struct ka_elf *out, char **why) KA_WUR;
  */
 int ka_elf_open_memory(const char *path, const void *buf, size_t len,
 		       size_t max_image, struct ka_elf *out, char **why) KA_WUR;
+/* NULL, a zeroed ka_elf or one a failed open left: nothing to release;
+ * leaves *e as a failed open does (fd -1), so closing twice is harmless. */
 void ka_elf_close(struct ka_elf *e);
 
 /* Section by name, or NULL. */

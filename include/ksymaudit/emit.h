@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "ksymaudit/baseline.h"
+#include "ksymaudit/jsonschema.h"
 #include "ksymaudit/run.h"
 
 struct ka_emit_opts {
@@ -51,6 +52,3 @@ bool ka_emit_path_is_binary(const char *path);
  */
 void ka_emit_primary_location(const struct ka_finding *f, const char **file,
 			      unsigned *line);
-
-/* JSON schema version of --format json; bump on incompatible changes. */
-#define KA_JSON_SCHEMA_VERSION 2

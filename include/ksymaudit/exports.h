@@ -61,6 +61,7 @@ struct ka_export {
 	struct ka_module *module;
 };
 
+/* Frees e and what it owns; NULL: nothing. */
 void ka_export_free(struct ka_export *e);
 
 /*
@@ -77,6 +78,7 @@ struct ka_exportdb {
 void ka_exportdb_add(struct ka_exportdb *db, struct ka_export *e);
 const struct ka_export *ka_exportdb_find(const struct ka_exportdb *db,
 					 const char *name);
+/* NULL or zeroed: nothing; leaves *db zeroed. */
 void ka_exportdb_free(struct ka_exportdb *db);
 
 /*

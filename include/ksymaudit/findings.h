@@ -137,6 +137,7 @@ void ka_finding_add_step(struct ka_finding *f, const char *symbol,
 void ka_inline_chain_push(struct ka_site *s, const char *function,
 			  const char *decl_file, unsigned decl_line,
 			  const char *call_file, unsigned call_line);
+/* Frees what s owns; NULL or zeroed: nothing; leaves *s zeroed. */
 void ka_site_clear(struct ka_site *s);
 /* Appends a GPL-only symbol (inline-exposure); strings are copied. */
 struct ka_finding_symbol *ka_finding_add_symbol(struct ka_finding *f,
@@ -147,6 +148,17 @@ struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
 						const char *symbol);
 void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
 			    enum ka_ref_kind kind);
+/* A target with its steps, copied from steps[0..n). */
+struct ka_finding_target *ka_finding_add_target_path(
+	struct ka_finding *f, const char *symbol,
+	const struct ka_path_step *steps, size_t n);
+/*
+ * Appends a deep copy of src to dst and returns it: every field a check
+ * sets (sites, path, gpl_symbols, targets, score, …), not what the run
+ * sets later (waiver, baseline state, change). The check id is shared.
+ */
+struct ka_finding *ka_finding_copy(struct ka_findings *dst,
+				   const struct ka_finding *src);
 /* Deep copy of from into to (to is overwritten, not cleared). */
 void ka_site_copy(struct ka_site *to, const struct ka_site *from);
 /*
@@ -161,4 +173,5 @@ char *ka_finding_fingerprint(const struct ka_finding *f, char buf[17]);
 /* Sorts findings into the stable output order (rank, file, line, module,
  * check, symbol, message). */
 void ka_findings_sort(struct ka_findings *f);
+/* NULL or zeroed: nothing; leaves *f zeroed. */
 void ka_findings_free(struct ka_findings *f);

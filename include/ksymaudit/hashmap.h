@@ -17,6 +17,7 @@ uint32_t hash_str(const char *s);
 void *hashmap_get(const struct hashmap *m, const char *key);
 /* Stores value for key; returns the value it replaced, or NULL. */
 void *hashmap_put(struct hashmap *m, const char *key, void *value);
+/* NULL or zeroed: nothing; leaves *m zeroed (values are the caller's). */
 void hashmap_free(struct hashmap *m);
 
 #define hashmap_foreach(m, slot)                                               \

@@ -51,6 +51,7 @@ char *ka_module_basename(const char *path);
  * (a module .o is recognised by its directory: see ka_modules_find).
  */
 bool ka_module_file_name(const char *name);
+/* Frees what m owns (not m); NULL or zeroed: nothing; leaves *m zeroed. */
 void ka_module_free(struct ka_module *m);
 
 /* Name for messages as modpost prints it: "foo.ko". */

@@ -54,6 +54,7 @@ typedef bool (*ka_ref_filter)(const char *symbol, const GElf_Sym *sym,
  */
 int ka_refs_collect(struct ka_elf *e, ka_ref_filter want, void *arg,
 		    struct ka_refs *out, struct ka_diags *diags);
+/* NULL or zeroed: nothing; leaves *r zeroed. */
 void ka_refs_free(struct ka_refs *r);
 
 /* True when the relocation type is a call or branch on that machine. */
@@ -81,4 +82,5 @@ int ka_symindex_build(struct ka_elf *e, struct ka_symindex *ix);
  */
 const struct ka_symindex_ent *ka_symindex_lookup(const struct ka_symindex *ix,
 						 size_t scn, uint64_t offset);
+/* NULL or zeroed: nothing; leaves it empty. */
 void ka_symindex_free(struct ka_symindex *ix);

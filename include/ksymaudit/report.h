@@ -50,6 +50,7 @@ struct ka_kfacts {
 	unsigned max_depth; /* depth of the reach walk */
 };
 
+/* NULL or zeroed: nothing; leaves *f zeroed. */
 void ka_kfacts_free(struct ka_kfacts *f);
 /* Sorts inlines (decl_file, line, function) and reach (owner, function). */
 void ka_kfacts_sort(struct ka_kfacts *f);
@@ -85,4 +86,6 @@ int ka_report_read(const char *path, struct ka_report *r,
 /* The same from a buffer (path is used in messages); for tests and fuzzing. */
 int ka_report_parse(const char *path, const char *buf, size_t len,
 		    struct ka_report *r, struct ka_diags *diags);
+/* NULL or zeroed: nothing; leaves *r zeroed. ka_report_read() and
+ * ka_report_parse() leave *r safe to free whatever they return. */
 void ka_report_free(struct ka_report *r);

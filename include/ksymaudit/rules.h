@@ -47,6 +47,7 @@ void ka_waivers_parse(const char *path, const char *buf, size_t len,
 		      struct ka_rules *r, struct ka_diags *diags);
 /* Parses a rules list (licenses, headers) held in memory into out. */
 void ka_rules_parse_list(const char *buf, size_t len, struct strvec *out);
+/* NULL or zeroed: nothing; leaves *r zeroed. */
 void ka_rules_free(struct ka_rules *r);
 
 /* As the kernel's license_is_gpl_compatible(), with the list from rules. */

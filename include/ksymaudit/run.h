@@ -50,6 +50,7 @@ struct ka_run {
 };
 
 void ka_run_init(struct ka_run *run, const char *command);
+/* NULL or zeroed: nothing; leaves *run zeroed. */
 void ka_run_free(struct ka_run *run);
 void ka_run_add_input(struct ka_run *run, const char *path, const char *kind,
 		      bool ok);

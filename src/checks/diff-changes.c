@@ -8,20 +8,12 @@
 
 #include "ksymaudit/checks.h"
 
+/* A finding of one side with every field tree gives it, for diff. */
 static struct ka_finding *copy(struct ka_findings *dst,
 			       const struct ka_finding *src)
 {
-	struct ka_finding *f = ka_finding_add(dst, src->check, src->severity,
-					      src->module, src->file,
-					      src->symbol, "%s", src->message);
-	f->line = src->line;
-	f->count = src->count;
+	struct ka_finding *f = ka_finding_copy(dst, src);
 	f->rank = 0; /* diff orders by place, not by tree's ranking */
-	f->note = src->note ? xstrdup(src->note) : NULL;
-	for (size_t i = 0; i < src->n_sites; i++)
-		ka_site_copy(ka_finding_add_site(f), &src->sites[i]);
-	for (size_t i = 0; i < src->n_path; i++)
-		ka_finding_add_step(f, src->path[i].symbol, src->path[i].kind);
 	return f;
 }
 

@@ -50,13 +50,10 @@ static struct ka_finding *report(const struct ka_wrapper_fact *w,
 			}
 		}
 	}
-	for (size_t i = 0; i < w->n_targets; i++) {
-		const struct ka_wrapper_target *x = &w->targets[i];
-		struct ka_finding_target *t = ka_finding_add_target(f, x->symbol);
-		for (size_t k = 0; k < x->n_steps; k++)
-			ka_finding_target_step(t, x->steps[k].symbol,
-					       x->steps[k].kind);
-	}
+	for (size_t i = 0; i < w->n_targets; i++)
+		ka_finding_add_target_path(f, w->targets[i].symbol,
+					   w->targets[i].steps,
+					   w->targets[i].n_steps);
 	if (w->reached.n > 1) {
 		size_t len = 0;
 		for (size_t i = 0; i < w->reached.n; i++)

@@ -1,7 +1,7 @@
 /*
  * inline-exposure: a header inline whose own code references a GPL-only
  * export. Any non-GPL module that calls it becomes GPL-only. The tree pass
- * (src/model/tree.c) gathers, per (inline, symbol), how many of the
+ * (src/model/tree-pass.c) gathers, per (inline, symbol), how many of the
  * inline's instances carry the reference and how many instances there are;
  * this decides which pairs are the inline's own and turns each inline into
  * one finding.

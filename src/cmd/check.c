@@ -8,7 +8,7 @@
 #include <sys/utsname.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 #include "ksymaudit/sites.h"
 
 enum {

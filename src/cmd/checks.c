@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 
 static const char *const scope_names[] = {
 	[KA_SCOPE_MODULE] = "check",

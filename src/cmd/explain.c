@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 
 static void help(FILE *out)
 {

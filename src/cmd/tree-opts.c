@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 
 int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
 		      void (*help)(FILE *out), struct ka_tree_inputs *cli,

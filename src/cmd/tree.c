@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 #include "ksymaudit/diff.h"
 
 static void help(FILE *out)

@@ -279,6 +279,8 @@ int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n)
 
 void ka_gsites_free(struct ka_gsite *v, size_t n)
 {
+	if (!v)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		ka_site_clear(&v[i].site);
 		free(v[i].frame_off);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "internal.h"
+#include "ksymaudit/input.h"
 
 #define DEFAULT_DEBUG_ROOT "/usr/lib/debug"
 

@@ -114,6 +114,8 @@ void ka_inline_count_add(struct hashmap *m, const char *key, unsigned n)
 
 void ka_inline_counts_free(struct hashmap *m)
 {
+	if (!m)
+		return;
 	hashmap_foreach(m, slot)
 		free(slot->value);
 	hashmap_free(m);

@@ -155,6 +155,8 @@ int ka_dwarf_inline_uses(struct ka_dwarf *d, struct ka_module_inlines *out)
 
 void ka_module_inlines_free(struct ka_module_inlines *mi)
 {
+	if (!mi)
+		return;
 	for (size_t i = 0; i < mi->n; i++) {
 		struct ka_inline_used *u = &mi->v[i];
 		for (size_t k = 0; k < u->n_inst; k++) {

@@ -6,7 +6,7 @@
 
 #include "ksymaudit/dwarf.h"
 
-struct cu_index; /* calls.c: CU ranges and functions, built when needed */
+struct cu_index; /* cu-index.c: CU ranges and functions, built when needed */
 
 struct ka_dwarf {
 	struct ka_dbg_opts opts;
@@ -34,4 +34,10 @@ int ka_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
 			    const char *file_name, const char *debuglink_file,
 			    GElf_Word debuglink_crc, char **debuginfo_file_name);
 
+/*
+ * The subprogram DIE of d with a range that starts at addr, through d's CU
+ * index (cu-index.c; built on first use, freed by ka_dwarf_close).
+ */
+bool ka_dwarf_func_die(struct ka_dwarf *d, uint64_t addr, Dwarf_Die *out);
+/* Frees an index (NULL: nothing). */
 void ka_dwarf_cu_index_free(struct cu_index *ix);

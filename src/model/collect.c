@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/run.h"
 
 static bool exists(const char *dir, const char *stem, const char *suffix)

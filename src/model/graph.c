@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
 #include "ksymaudit/refs.h"
 
 bool ka_graph_export_gpl(const struct ka_export *x)
@@ -359,6 +359,8 @@ void ka_graph_augment(struct ka_graph *g, uint32_t n)
 
 void ka_graph_free(struct ka_graph *g)
 {
+	if (!g)
+		return;
 	for (size_t i = 0; g->extra && i < g->n_nodes; i++)
 		free(g->extra[i].v);
 	free(g->extra);

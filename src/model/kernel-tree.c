@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/graph.h"
+#include "ksymaudit/elffile.h"
+#include "ksymaudit/tree.h"
 
 static void read_module_exports(struct ka_run *run, const struct strvec *mods)
 {
@@ -84,8 +85,11 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 
 void ka_tree_inputs_free(struct ka_tree_inputs *in)
 {
+	if (!in)
+		return;
 	strvec_free(&in->module_dirs);
 	strvec_free(&in->symvers);
 	strvec_free(&in->waivers);
 	free(in->owned_vmlinux);
+	*in = (struct ka_tree_inputs){ 0 };
 }

@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
 
 /*
  * A compiler clone (foo.part.0, foo.isra.0, foo.constprop.0) is keyed by

@@ -13,6 +13,8 @@ void ka_run_init(struct ka_run *run, const char *command)
 
 void ka_run_free(struct ka_run *run)
 {
+	if (!run)
+		return;
 	ka_rules_free(&run->rules);
 	for (size_t i = 0; i < run->n_modules; i++) {
 		ka_module_free(run->modules[i]);

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
 
 struct bfs {
 	uint32_t *stamp;   /* per node: the walk that last saw it */
@@ -141,6 +141,8 @@ size_t ka_export_wrappers_find(struct ka_graph *g, unsigned max_depth,
 
 void ka_wrappers_free(struct ka_wrapper *w, size_t n)
 {
+	if (!w)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		free(w[i].edges);
 		strvec_free(&w[i].reached);

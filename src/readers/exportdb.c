@@ -124,6 +124,8 @@ const struct ka_export *ka_exportdb_find(const struct ka_exportdb *db,
 
 void ka_exportdb_free(struct ka_exportdb *db)
 {
+	if (!db)
+		return;
 	for (size_t i = 0; i < db->n; i++)
 		ka_export_free(db->all[i]);
 	free(db->all);

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 
 /* Text inputs (Module.symvers, rules, waivers) larger than this are refused. */
 #define MAX_TEXT ((size_t)1 << 30)

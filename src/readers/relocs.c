@@ -519,6 +519,8 @@ int ka_refs_collect(struct ka_elf *e, ka_ref_filter want, void *arg,
 
 void ka_refs_free(struct ka_refs *r)
 {
+	if (!r)
+		return;
 	free(r->v);
 	*r = (struct ka_refs){ 0 };
 }

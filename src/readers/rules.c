@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/rules.h"
 
 static bool is_dir(const char *p)
@@ -129,6 +129,8 @@ int ka_rules_load(const char *dir, struct ka_rules *r, struct ka_diags *diags)
 
 void ka_rules_free(struct ka_rules *r)
 {
+	if (!r)
+		return;
 	free(r->dir);
 	strvec_free(&r->gpl_licenses);
 	strvec_free(&r->header_globs);

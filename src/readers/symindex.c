@@ -96,6 +96,8 @@ const struct ka_symindex_ent *ka_symindex_lookup(const struct ka_symindex *ix,
 
 void ka_symindex_free(struct ka_symindex *ix)
 {
+	if (!ix)
+		return;
 	free(ix->v);
 	ix->v = NULL;
 	ix->n = 0;

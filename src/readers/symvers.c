@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/exports.h"
 
 #define MAX_FIELDS 6

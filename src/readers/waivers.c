@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/rules.h"
 
 static char *next_field(char **p)

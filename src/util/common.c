@@ -115,6 +115,8 @@ void strvec_sort_unique(struct strvec *sv)
 
 void strvec_free(struct strvec *sv)
 {
+	if (!sv)
+		return;
 	for (size_t i = 0; i < sv->n; i++)
 		free(sv->v[i]);
 	free(sv->v);
@@ -147,6 +149,8 @@ bool ka_diags_have_fatal(const struct ka_diags *d)
 
 void ka_diags_free(struct ka_diags *d)
 {
+	if (!d)
+		return;
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].file);
 		free(d->v[i].message);

@@ -129,6 +129,8 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 
 void ka_site_clear(struct ka_site *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->n_chain; i++) {
 		free(s->chain[i].function);
 		free(s->chain[i].decl_file);
@@ -174,6 +176,16 @@ void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
 	t->path[t->n_path++] = (struct ka_path_step){ xstrdup(symbol), kind };
 }
 
+struct ka_finding_target *ka_finding_add_target_path(
+	struct ka_finding *f, const char *symbol,
+	const struct ka_path_step *steps, size_t n)
+{
+	struct ka_finding_target *t = ka_finding_add_target(f, symbol);
+	for (size_t k = 0; k < n; k++)
+		ka_finding_target_step(t, steps[k].symbol, steps[k].kind);
+	return t;
+}
+
 void ka_site_copy(struct ka_site *to, const struct ka_site *from)
 {
 	*to = *from;
@@ -187,6 +199,39 @@ void ka_site_copy(struct ka_site *to, const struct ka_site *from)
 		ka_inline_chain_push(to, fr->function, fr->decl_file,
 				     fr->decl_line, fr->call_file, fr->call_line);
 	}
+}
+
+struct ka_finding *ka_finding_copy(struct ka_findings *dst,
+				   const struct ka_finding *src)
+{
+	struct ka_finding *f = ka_finding_add(dst, src->check, src->severity,
+					      src->module, src->file,
+					      src->symbol, "%s", src->message);
+	f->line = src->line;
+	f->count = src->count;
+	f->rank = src->rank;
+	f->note = dup_or_null(src->note);
+	f->score = src->score;
+	f->has_score = src->has_score;
+	f->old_value = dup_or_null(src->old_value);
+	f->new_value = dup_or_null(src->new_value);
+	for (size_t i = 0; i < src->n_sites; i++)
+		ka_site_copy(ka_finding_add_site(f), &src->sites[i]);
+	for (size_t i = 0; i < src->n_path; i++)
+		ka_finding_add_step(f, src->path[i].symbol, src->path[i].kind);
+	for (size_t i = 0; i < src->n_gpl_symbols; i++) {
+		const struct ka_finding_symbol *from = &src->gpl_symbols[i];
+		struct ka_finding_symbol *s = ka_finding_add_symbol(f, from->symbol);
+		s->instances = from->instances;
+		s->inline_instances = from->inline_instances;
+		for (size_t k = 0; k < from->n_via; k++)
+			ka_finding_symbol_add_via(s, from->via[k]);
+	}
+	for (size_t i = 0; i < src->n_targets; i++)
+		ka_finding_add_target_path(f, src->targets[i].symbol,
+					   src->targets[i].path,
+					   src->targets[i].n_path);
+	return f;
 }
 
 /* FNV-1a, 64 bits, over s and its terminating NUL (NULL as an empty field). */
@@ -248,6 +293,8 @@ void ka_findings_sort(struct ka_findings *f)
 
 void ka_findings_free(struct ka_findings *f)
 {
+	if (!f)
+		return;
 	for (size_t i = 0; i < f->n; i++) {
 		struct ka_finding *x = &f->v[i];
 		free(x->module);

@@ -69,6 +69,8 @@ void *hashmap_put(struct hashmap *m, const char *key, void *value)
 
 void hashmap_free(struct hashmap *m)
 {
+	if (!m)
+		return;
 	free(m->slots);
 	*m = (struct hashmap){0};
 }

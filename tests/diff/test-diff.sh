@@ -64,6 +64,14 @@ run diff-reports 1 diff old.json new.json -m mods
 run diff-mixed 1 diff old.json --new-vmlinux new/vmlinux $nodbg -m mods
 # The other way round: what NEW added is gone (a note), exports changed back.
 run diff-reverse 1 diff new.json old.json --fail-on note
+# diff's findings of tree's checks carry tree's fields (gpl_symbols,
+# targets, score, ...), value by value, whichever way a side was read.
+for x in trees reports mixed; do
+	python3 "$here/same-fields.py" old.json new.json "diff-$x.json" ||
+		{ echo "FAIL diff-$x: fields differ from tree's"; fail=1; }
+done
+python3 "$here/same-fields.py" new.json old.json diff-reverse.json ||
+	{ echo "FAIL diff-reverse: fields differ from tree's"; fail=1; }
 # Gone findings never fail a run, whatever --fail-on says.
 python3 -c '
 import json, sys

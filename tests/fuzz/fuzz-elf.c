@@ -1,7 +1,7 @@
 /*
  * Opening an ELF input: magic sniffing, xz/zstd/gzip decompression with its
  * size cap and early stop, the identification bytes, section header
- * validation (src/readers/elffile.c).
+ * validation (src/readers/elffile*.c).
  */
 #include <stdlib.h>
 

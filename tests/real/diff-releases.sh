@@ -93,6 +93,12 @@ key='.findings[] | [.check, .change, .module // "-", .symbol // "-", (.path | ma
 jq -r "$key" trees.json | sort >trees.txt
 jq -r "$key" reports.json | sort >reports.txt
 diff -u trees.txt reports.txt >&2 || bad "diff of reports differs from diff of kernels"
+# diff's inline-exposure and export-wrapper findings carry tree's fields
+# (gpl_symbols, targets, score, ...), value by value, both ways.
+for x in trees reports; do
+	python3 "$here/../diff/same-fields.py" old.json new.json "$x.json" >&2 ||
+		bad "diff ($x) findings differ from tree's in their fields"
+done
 
 # OpenAFS built against the old release: module-breaks, each import verdict
 # recomputed from the two Module.symvers (the module is not GPL-compatible).

@@ -92,31 +92,33 @@ bad() {
 printf '' >empty-file.json
 bad empty-file "empty file"
 printf '{"schema_version":1,"findings":[' >truncated.json
-bad truncated "not JSON"
+bad truncated "not a JSON document"
 printf '{"schema_version":1,"findings":[]} x' >trailing.json
-bad trailing "not JSON: trailing data"
+bad trailing "not a JSON document: trailing data"
 python3 -c 'print("[" * 100000 + "]" * 100000)' >deep.json
-bad deep "not JSON"
+bad deep "not a JSON document: nesting too deep"
 printf '[]' >array.json
 bad array "not a ksymaudit JSON report"
+printf 'null' >null.json
+bad null "not a ksymaudit JSON report"
 printf '{"findings":[]}' >noversion.json
 bad noversion "not a ksymaudit JSON report"
 printf '{"schema_version":3,"findings":[]}' >version2.json
 bad version2 "schema_version 3 is not supported"
 printf '{"schema_version":1,"findings":{}}' >notarray.json
-bad notarray 'no "findings" array'
+bad notarray "'findings' is not an array"
 printf '{"schema_version":1,"findings":[{"check":7}]}' >checktype.json
-bad checktype "findings\[0\].check is not a string"
+bad checktype "findings\[0\]: 'check' is not a string"
 printf '{"schema_version":1,"findings":[1]}' >notobject.json
-bad notobject "findings\[0\] is not an object"
+bad notobject "findings\[0\]: not an object"
 printf '{"schema_version":1,"findings":[{"check":"a","fingerprint":"xyz"}]}' >badfp.json
-bad badfp "findings\[0\].fingerprint is not 16"
+bad badfp "findings\[0\]: 'fingerprint' is not 16"
 printf '{"schema_version":1,"findings":[{"check":"a\\u0000b"}]}' >nul.json
-bad nul "findings\[0\].check contains a NUL byte"
+bad nul "findings\[0\]: 'check' contains a NUL byte"
 printf '{"schema_version":1,"findings":[{"check":"a","path":[{"symbol":null}]}]}' >path.json
-bad path 'findings\[0\].path\[0\] has no string "symbol"'
+bad path "findings\[0\].path\[0\]: 'symbol' is missing"
 printf '\xff\xfe{' >binary.json
-bad binary "not JSON"
+bad binary "not a JSON document"
 expect missing 2 tree "${kernel[@]}" --baseline nonexistent.json
 grep -q '^ksymaudit: nonexistent.json: baseline: No such file' missing.err ||
 	{ echo "FAIL missing: message"; cat missing.err; fail=1; }

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "ksymaudit/elffile.h"
+#include "ksymaudit/input.h"
 #include "ksymaudit/refs.h"
 
 static char tmpdir[] = "/tmp/ka-elffile-XXXXXX";

@@ -7,7 +7,7 @@
 
 #include "ksymaudit/baseline.h"
 #include "ksymaudit/checks.h"
-#include "ksymaudit/cmd.h"
+#include "cmd.h"
 
 void ka_err(const char *fmt, ...)
 {

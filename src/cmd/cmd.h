@@ -1,13 +1,14 @@
 /*
- * The command layer: one file per subcommand, each exporting one const
- * descriptor; main.c dispatches from a table of them. Only this layer prints.
+ * The command layer's private header (src/cmd/ and main.c only): one file
+ * per subcommand, each exporting one const descriptor; main.c dispatches
+ * from a table of them. Only this layer prints.
  */
 #pragma once
 
 #include <stdio.h>
 
 #include "ksymaudit/emit.h"
-#include "ksymaudit/graph.h"
+#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
 
 struct ka_command {
@@ -43,7 +44,7 @@ struct ka_output_opts {
 	bool fail_never;
 	enum ka_severity fail_on;
 	const char *rules_dir;  /* -r/--rules */
-	/* CI (src/cmd/common.c): --baseline, --source-root, --path-prefix-map */
+	/* CI (src/cmd/cmd.c): --baseline, --source-root, --path-prefix-map */
 	const char *baseline;    /* earlier JSON report; NULL: none */
 	const char *source_root; /* repository root for SARIF/Code Quality */
 	const char *path_maps[KA_MAX_PATH_MAPS]; /* "OLD=NEW", argv strings */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ksymaudit/graph.h"
+#include "graph.h"
 
 struct job {
 	const char *path;
