@@ -9,8 +9,10 @@
 # recorded in $KSYMAUDIT_DATA/test-data.env); or "6.12": Debian 13's cloud
 # debug kernel unpacked (never installed) by `tools/fetch-debian-kernel.sh
 # trixie amd64 cloud --dbg` (its env file under $KSYMAUDIT_DATA, default
-# /var/tmp/ksymaudit-data). Missing kernel: exit 77, or fail when real data
-# is required (tests/real/lib.sh).
+# /var/tmp/ksymaudit-data); or "7.x": Debian sid's 7.x cloud debug kernel,
+# unpacked the same way (`sid amd64 cloud --dbg`), its release from its env
+# file. Missing kernel: exit 77, or fail when real data is required
+# (tests/real/lib.sh).
 #
 # Labels are facts about the kernel sources, not about one build, so they
 # are checked on whatever point release the archive serves now: a pair
@@ -31,11 +33,13 @@ case $which in
 6.1) env=$(rk_installed_kernel) || rk_skip "cannot tell the installed kernel" ;;
 6.12) env=$(rk_fetched_kernel trixie-amd64-cloud) ||
 	rk_skip "no Debian 13 6.12 debug kernel (tools/fetch-debian-kernel.sh trixie amd64 cloud --dbg)" ;;
+7.x) env=$(rk_fetched_kernel sid-amd64-cloud) ||
+	rk_skip "no Debian sid 7.x debug kernel (tools/fetch-debian-kernel.sh sid amd64 cloud --dbg)" ;;
 *) echo "unknown kernel $which" >&2; exit 2 ;;
 esac
 eval "$env"
 case $RELEASE in
-"$which".*) ;;
+"$which".*|"${which%.x}".*) ;;
 *) rk_fail "the $which sample needs a $which kernel, found $RELEASE" ;;
 esac
 vmlinux=$VMLINUX
