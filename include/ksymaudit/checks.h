@@ -71,7 +71,15 @@ void ka_checks_run_diff(struct ka_run *run, const struct ka_diff *d);
  * those whose identity (ka_finding_fingerprint) is kept but whose message
  * changed, or whose module and symbol are kept but path changed (changed).
  */
-/* "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL in namespace NS"; NULL for NULL. */
+/*
+ * The namespace side of modpost's verdict: true when m may use an export
+ * in namespace ns (none, imported, or a module list that names m's file;
+ * see namespace-not-imported for the loader's side).
+ */
+bool ka_module_ns_ok(const struct ka_module *m, const char *ns);
+
+/* "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL in namespace NS", "EXPORT_SYMBOL_GPL
+ * for modules kvm,kvm-amd" (a module list); NULL for NULL. */
 char *ka_export_describe(const struct ka_export *e);
 
 void ka_diff_tree_changes(struct ka_run *run, const struct ka_diff *d,

@@ -22,6 +22,26 @@ bool ka_export_type_parse(const char *s, enum ka_export_type *t);
 /* True for the types only GPL-compatible modules may use. */
 bool ka_export_type_is_gpl_only(enum ka_export_type t);
 
+/*
+ * Module-restricted exports (EXPORT_SYMBOL_FOR_MODULES, 6.16+): the
+ * namespace "module:LIST" names the modules that may use the export, and
+ * the export is always GPL-only. They need no MODULE_IMPORT_NS (importing
+ * a "module:" namespace is itself refused), and any other module is
+ * refused as if it did not import the namespace.
+ */
+#define KA_MODULE_NS_PREFIX "module:"
+bool ka_ns_is_module_list(const char *ns);
+/*
+ * Whether LIST admits a module. loader false: modpost's rule, name is the
+ * base name of the module's object file ("kvm-amd"), compared byte for
+ * byte; loader true: the loader's rule, name is the module's name
+ * ("kvm_amd"), '-' and '_' equal. Entries ending in '*' match a prefix.
+ * False when ns is not a module list.
+ */
+bool ka_ns_module_admits(const char *ns, const char *name, bool loader);
+/* Appends the entries of a module list to out (nothing for another ns). */
+void ka_ns_module_entries(const char *ns, struct strvec *out);
+
 enum ka_export_source {
 	KA_SRC_SYMVERS, /* a Module.symvers line */
 	KA_SRC_ELF,     /* an ELF export table */

@@ -43,6 +43,12 @@ int ka_module_load(const char *path, struct ka_exportdb *db,
  */
 char *ka_module_name_from_path(const char *path);
 /*
+ * The name modpost gives a module: the base name of its file without
+ * .ko, .ko.xz, .ko.zst, .ko.gz or .o, '-' kept ("drivers/foo/bar-baz.ko.xz" -> "bar-baz"), as
+ * modpost's get_basename() of the object path. Owned by the caller.
+ */
+char *ka_module_basename(const char *path);
+/*
  * True when a file name is a module's: .ko, .ko.xz, .ko.zst or .ko.gz
  * (a module .o is recognised by its directory: see ka_modules_find).
  */
@@ -52,6 +58,13 @@ void ka_module_free(struct ka_module *m);
 
 /* Name for messages as modpost prints it: "foo.ko". */
 const char *ka_module_display_name(const struct ka_module *m, char *buf,
+				   size_t len);
+/*
+ * The module as modpost names it in "GPL-incompatible module %s.ko" and
+ * "[%s.ko] undefined": the file's base name, '-' kept ("kvm-amd.ko" where
+ * the module's name is kvm_amd).
+ */
+const char *ka_module_modpost_name(const struct ka_module *m, char *buf,
 				   size_t len);
 
 /*
@@ -77,7 +90,8 @@ int ka_imports_read(struct ka_elf *e, struct ka_module *m);
 /*
  * Reads export tables of e: __ksymtab* sections in the absolute and PREL32
  * layouts (in relocatable files through their relocations), per-symbol
- * ___ksymtab+sym sections of .o files, and .export_symbol (6.5+). owner is
+ * ___ksymtab+sym sections of .o files, the license flags of 7.x
+ * (__kflagstab, ___kflagstab+sym) and .export_symbol (6.5+). owner is
  * recorded in each export; exports are appended to db and, when m is not
  * NULL, listed in m->exports. Returns the number read or a negative errno.
  */

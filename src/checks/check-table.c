@@ -87,10 +87,28 @@ bool ka_module_has_license(const struct ka_run *run, const struct ka_module *m)
 	return run->license_override || m->licenses.n > 0;
 }
 
+bool ka_module_ns_ok(const struct ka_module *m, const char *ns)
+{
+	bool ok = false;
+
+	if (!ns || !*ns || strvec_contains(&m->import_ns, ns))
+		return true;
+	if (ka_ns_is_module_list(ns)) {
+		char *base = ka_module_basename(m->path ? m->path : m->name);
+		ok = ka_ns_module_admits(ns, base, false);
+		free(base);
+	}
+	return ok;
+}
+
 char *ka_export_describe(const struct ka_export *e)
 {
 	if (!e)
 		return NULL;
+	if (ka_ns_is_module_list(e->ns))
+		return xasprintf("%s for modules %s",
+				 ka_export_type_name(e->type),
+				 e->ns + strlen(KA_MODULE_NS_PREFIX));
 	if (e->ns)
 		return xasprintf("%s in namespace %s",
 				 ka_export_type_name(e->type), e->ns);

@@ -1,11 +1,54 @@
 /*
  * export-license (diff): an export of OLD that NEW made GPL-only or plain,
- * moved into, out of or between namespaces, or removed. Exports NEW adds
+ * moved into, out of or between namespaces, restricted to a module list
+ * (EXPORT_SYMBOL_FOR_MODULES) or changed that list, or removed. Exports NEW adds
  * are not reported: a new symbol breaks nothing.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ksymaudit/checks.h"
+
+/*
+ * EXPORT_SYMBOL_FOR_MODULES (6.16+) on either side: naming the list is
+ * what a vendor needs (a module not on it stops building). A warning when
+ * a module may have lost the export: it became restricted, or an entry
+ * left the list; a note when the list only grew or the restriction went.
+ */
+static char *module_list_change(const char *ons, const char *nns,
+				enum ka_severity *sev)
+{
+	bool ol = ka_ns_is_module_list(ons), nl = ka_ns_is_module_list(nns);
+	const char *olist = ol ? ons + strlen(KA_MODULE_NS_PREFIX) : NULL;
+	const char *nlist = nl ? nns + strlen(KA_MODULE_NS_PREFIX) : NULL;
+	struct strvec a = { 0 }, b = { 0 };
+	bool lost = false;
+	char *s;
+
+	if (!ol) {
+		*sev = KA_SEV_WARNING;
+		return ons ? xasprintf("moved from namespace %s to a module list: only modules %s may use it (EXPORT_SYMBOL_FOR_MODULES)",
+				       ons, nlist)
+			   : xasprintf("became restricted to modules %s (EXPORT_SYMBOL_FOR_MODULES)",
+				       nlist);
+	}
+	if (!nl) {
+		*sev = nns ? KA_SEV_WARNING : KA_SEV_NOTE;
+		return nns ? xasprintf("is no longer restricted to modules %s but moved into namespace %s",
+				       olist, nns)
+			   : xasprintf("is no longer restricted to modules %s",
+				       olist);
+	}
+	ka_ns_module_entries(ons, &a);
+	ka_ns_module_entries(nns, &b);
+	for (size_t i = 0; i < a.n && !lost; i++)
+		lost = !strvec_contains(&b, a.v[i]);
+	*sev = lost ? KA_SEV_WARNING : KA_SEV_NOTE;
+	s = xasprintf("changed its module list from %s to %s", olist, nlist);
+	strvec_free(&a);
+	strvec_free(&b);
+	return s;
+}
 
 static void report(struct ka_run *run, const struct ka_export *o,
 		   const struct ka_export *n)
@@ -33,7 +76,13 @@ static void report(struct ka_run *run, const struct ka_export *o,
 		} else {
 			what = NULL;
 		}
-		if (ns_changed) {
+		if (ns_changed && (ka_ns_is_module_list(o->ns) ||
+				   ka_ns_is_module_list(n->ns))) {
+			enum ka_severity ls;
+			extra = module_list_change(o->ns, n->ns, &ls);
+			if (ls > sev)
+				sev = ls;
+		} else if (ns_changed) {
 			if (n->ns)
 				sev = KA_SEV_WARNING; /* importers must say so */
 			extra = !o->ns ? xasprintf("moved into namespace %s", n->ns)

@@ -30,7 +30,7 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 	if (!run->explain_all)
 		return;
 	char name[256];
-	ka_module_display_name(m, name, sizeof(name));
+	ka_module_modpost_name(m, name, sizeof(name));
 	for (size_t i = 0; i < m->n_imports; i++) {
 		const char *sym = m->imports[i].name;
 		const struct ka_export *e = ka_exportdb_find(&run->exports, sym);

@@ -7,7 +7,7 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 
 	if (ka_module_is_gpl_compatible(run, m))
 		return;
-	ka_module_display_name(m, name, sizeof(name));
+	ka_module_modpost_name(m, name, sizeof(name));
 	for (size_t i = 0; i < m->n_imports; i++) {
 		const struct ka_export *e =
 			ka_exportdb_find(&run->exports, m->imports[i].name);

@@ -69,9 +69,12 @@ static void check_imports(struct ka_run *run, const struct ka_diff *d,
 			why = xasprintf("which became %s",
 					ka_export_type_name(n->type));
 		else if (n->ns && (!o->ns || strcmp(o->ns, n->ns)) &&
-			 !strvec_contains(&m->import_ns, n->ns))
-			why = xasprintf("which moved into namespace %s, not "
-					"imported by the module", n->ns);
+			 !ka_module_ns_ok(m, n->ns))
+			why = ka_ns_is_module_list(n->ns)
+				? xasprintf("which became restricted to modules %s",
+					    n->ns + strlen(KA_MODULE_NS_PREFIX))
+				: xasprintf("which moved into namespace %s, not "
+					    "imported by the module", n->ns);
 		if (!why)
 			continue;
 		struct ka_finding *f = ka_finding_add(
@@ -235,7 +238,7 @@ static char *old_refusal(const struct ka_run *run, const struct ka_diff *d,
 			return xasprintf("'%s' is not exported", im->name);
 		if (!gpl_ok && ka_export_type_is_gpl_only(o->type))
 			return xasprintf("it uses GPL-only '%s'", im->name);
-		if (o->ns && !strvec_contains(&m->import_ns, o->ns))
+		if (!ka_module_ns_ok(m, o->ns))
 			return xasprintf("'%s' is in namespace %s, not imported",
 					 im->name, o->ns);
 	}

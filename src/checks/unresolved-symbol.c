@@ -5,7 +5,7 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 {
 	char name[256];
 
-	ka_module_display_name(m, name, sizeof(name));
+	ka_module_modpost_name(m, name, sizeof(name));
 	for (size_t i = 0; i < m->n_imports; i++) {
 		const struct ka_import *imp = &m->imports[i];
 

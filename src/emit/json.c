@@ -381,6 +381,13 @@ void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
 		add(o, "symbol", ka_json_string(ex[i]->name));
 		add(o, "type", ka_json_string(ka_export_type_name(ex[i]->type)));
 		add(o, "namespace", ka_json_string(ex[i]->ns));
+		if (ka_ns_is_module_list(ex[i]->ns)) {
+			/* EXPORT_SYMBOL_FOR_MODULES: the list, split */
+			struct strvec mods = { 0 };
+			ka_ns_module_entries(ex[i]->ns, &mods);
+			add(o, "modules", strings_json(&mods));
+			strvec_free(&mods);
+		}
 		add(o, "owner", ka_json_string(ex[i]->owner));
 		json_object_array_add(a, o);
 	}

@@ -2,7 +2,15 @@
  * Export tables of ELF files of any class and byte order: merged and
  * per-symbol __ksymtab* sections (absolute or PREL32 entries, 2 or 3
  * fields; through relocations in relocatable files, through addresses in
- * linked ones) and the .export_symbol entries of 6.5+ objects.
+ * linked ones), the __kflagstab of 7.x, and the .export_symbol entries of
+ * 6.5+ objects.
+ *
+ * 7.x (include/linux/export-internal.h, scripts/module.lds.S,
+ * kernel/module/main.c): there is no __ksymtab_gpl. modpost emits, per
+ * export, a __ksymtab entry in "___ksymtab+SYM" and one flag byte in
+ * "___kflagstab+SYM" (KSYM_FLAG_GPL_ONLY = bit 0); the linker merges both
+ * with SORT() into __ksymtab and __kflagstab, so flag i belongs to entry i,
+ * which is how the loader reads it (flagstab + (sym - start)).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,12 +51,22 @@ struct ctx {
 	struct hashmap crcs; /* name -> struct crc_ent */
 	struct crc_ent *crcv;
 	size_t n_crc, cap_crc;
+	/* 7.x: __kflagstab (merged, by entry index) and ___kflagstab+SYM
+	 * sections (per symbol, in the .mod.o / vmlinux.export.o modpost
+	 * generates: by name). */
+	bool have_flags;
+	const unsigned char *flags;
+	uint64_t n_flags;
+	struct hashmap flag_by_name; /* SYM -> pointer to its flag byte */
 	int count;
 	/* Relocation sections by the section they apply to (built once: a
 	 * vmlinux.o has a table section per export): rel_first[i] is the
 	 * first one's index + 1 for section i, rel_next[r] the next's. */
 	size_t *rel_first, *rel_next, rel_n;
 };
+
+/* include/linux/module_symbol.h (7.x) */
+#define KSYM_FLAG_GPL_ONLY 0x01
 
 /* A table layout: field size and number of fields per entry. */
 struct layout {
@@ -212,6 +230,7 @@ static enum target field_linked(struct ctx *c, const unsigned char *raw,
 struct table {
 	const char *name; /* section name */
 	enum ka_export_type type;
+	bool per_symbol; /* "___ksymtab+SYM" of an object file */
 	const unsigned char *raw;
 	uint64_t size, addr;
 	struct slot *slots; /* relocatable files */
@@ -281,6 +300,29 @@ static void add_export(struct ctx *c, const char *name, const char *ns,
 	c->count++;
 }
 
+/*
+ * The type of entry i of a __ksymtab when the file has 7.x flags: bit 0 of
+ * its flag byte. An entry without a flag is read as the loader would find
+ * no flags at all (it refuses such a module): reported, read as plain.
+ */
+static enum ka_export_type flagged_type(struct ctx *c, const struct table *t,
+					uint64_t i, const char *name)
+{
+	const unsigned char *f = NULL;
+
+	if (t->per_symbol)
+		f = hashmap_get(&c->flag_by_name, name);
+	else if (i < c->n_flags)
+		f = &c->flags[i];
+	if (!f) {
+		ka_diag_add(c->diags, false, c->e->path, 0,
+			    "%s: entry %" PRIu64 " (%s) has no flag in __kflagstab; read as EXPORT_SYMBOL",
+			    t->name, i, name);
+		return KA_EXPORT_PLAIN;
+	}
+	return *f & KSYM_FLAG_GPL_ONLY ? KA_EXPORT_GPL : KA_EXPORT_PLAIN;
+}
+
 static void read_table(struct ctx *c, const struct table *t)
 {
 	struct layout cand[4];
@@ -325,14 +367,18 @@ static void read_table(struct ctx *c, const struct table *t)
 		n = t->size / entsz;
 		for (uint64_t i = 0; i < n; i++) {
 			const char *name, *ns;
-			if (decode(c, t, l, i, &name, &ns))
-				add_export(c, name, ns, t->type);
-			else
+			enum ka_export_type type = t->type;
+			if (!decode(c, t, l, i, &name, &ns)) {
 				ka_diag_add(c->diags, false, c->e->path, 0,
 					    "%s: entry %" PRIu64
 					    " (offset %#" PRIx64
 					    ") does not resolve to an export; skipped",
 					    t->name, i, i * entsz);
+				continue;
+			}
+			if (c->have_flags && t->type == KA_EXPORT_PLAIN)
+				type = flagged_type(c, t, i, name);
+			add_export(c, name, ns, type);
 		}
 		if (t->size % entsz)
 			ka_diag_add(c->diags, false, c->e->path, 0,
@@ -340,6 +386,12 @@ static void read_table(struct ctx *c, const struct table *t)
 				    " bytes after the last %" PRIu64
 				    "-byte entry",
 				    t->name, t->size % entsz, entsz);
+		if (c->have_flags && !t->per_symbol &&
+		    t->type == KA_EXPORT_PLAIN && n != c->n_flags)
+			ka_diag_add(c->diags, false, c->e->path, 0,
+				    "__kflagstab has %" PRIu64
+				    " flags for the %" PRIu64 " entries of %s",
+				    c->n_flags, n, t->name);
 	}
 }
 
@@ -544,6 +596,37 @@ static void collect_crcs(struct ctx *c, bool *have_export_symbol)
 		hashmap_put(&c->crcs, c->crcv[i].name, &c->crcv[i]);
 }
 
+/* __kflagstab or ___kflagstab+SYM (7.x). */
+static void find_flags(struct ctx *c, Elf_Scn *s, const GElf_Shdr *sh,
+		       const char *name)
+{
+	Elf_Data *d = elf_getdata(s, NULL);
+
+	if (!d || !d->d_buf || d->d_size < sh->sh_size) {
+		ka_diag_add(c->diags, false, c->e->path, 0,
+			    "%s: cannot read section: %s", name, elf_errmsg(-1));
+		return;
+	}
+	c->have_flags = true;
+	if (name[2] == '_') { /* "___kflagstab+SYM" */
+		if (sh->sh_size != 1)
+			ka_diag_add(c->diags, false, c->e->path, 0,
+				    "%s: %" PRIu64 " bytes, expected one flag",
+				    name, (uint64_t)sh->sh_size);
+		if (sh->sh_size)
+			hashmap_put(&c->flag_by_name, strchr(name, '+') + 1,
+				    d->d_buf);
+		return;
+	}
+	if (c->flags) {
+		ka_diag_add(c->diags, false, c->e->path, 0,
+			    "more than one __kflagstab; the first is used");
+		return;
+	}
+	c->flags = d->d_buf;
+	c->n_flags = sh->sh_size;
+}
+
 static void find_symtab(struct ctx *c)
 {
 	Elf_Scn *s = NULL;
@@ -557,13 +640,17 @@ static void find_symtab(struct ctx *c)
 			c->symstrndx = sh.sh_link;
 		} else if (sh.sh_type == SHT_SYMTAB_SHNDX) {
 			c->xndxdata = elf_getdata(s, NULL);
-		} else if (sh.sh_type == SHT_PROGBITS && !c->strscn) {
+		} else if (sh.sh_type == SHT_PROGBITS) {
 			const char *n = elf_strptr(c->e->elf, c->e->shstrndx,
 						   sh.sh_name);
-			if (n && strcmp(n, "__ksymtab_strings") == 0) {
+			if (n && !c->strscn &&
+			    strcmp(n, "__ksymtab_strings") == 0) {
 				c->strscn = s;
 				c->strshdr = sh;
 				c->strdata = elf_getdata(s, NULL);
+			} else if (n && (strcmp(n, "__kflagstab") == 0 ||
+					 str_starts(n, "___kflagstab+"))) {
+				find_flags(c, s, &sh, n);
 			}
 		}
 	}
@@ -610,6 +697,7 @@ int ka_elf_exports_read(struct ka_elf *e, const char *owner,
 		}
 		t.raw = d->d_buf;
 		t.size = sh.sh_size;
+		t.per_symbol = t.name[2] == '_';
 		t.addr = sh.sh_addr;
 		if (c.relocatable)
 			load_slots(&c, elf_ndxscn(s), &t);
@@ -622,6 +710,7 @@ int ka_elf_exports_read(struct ka_elf *e, const char *owner,
 
 	hashmap_free(&c.seen);
 	hashmap_free(&c.crcs);
+	hashmap_free(&c.flag_by_name);
 	free(c.crcv);
 	free(c.rel_first);
 	free(c.rel_next);

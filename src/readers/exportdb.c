@@ -37,6 +37,66 @@ bool ka_export_type_is_gpl_only(enum ka_export_type t)
 	return t == KA_EXPORT_GPL || t == KA_EXPORT_UNUSED_GPL;
 }
 
+bool ka_ns_is_module_list(const char *ns)
+{
+	return ns && str_starts(ns, KA_MODULE_NS_PREFIX);
+}
+
+/*
+ * verify_module_namespace() of 7.2's scripts/mod/modpost.c and
+ * kernel/module/main.c: each comma-separated entry is a name, or a prefix
+ * when it ends in '*'; the loader compares with mod_strncmp() ('-' and '_'
+ * equal), modpost with strncmp().
+ */
+bool ka_ns_module_admits(const char *ns, const char *name, bool loader)
+{
+	size_t modlen;
+
+	if (!ka_ns_is_module_list(ns) || !name)
+		return false;
+	modlen = strlen(name);
+	for (const char *p = ns + strlen(KA_MODULE_NS_PREFIX); *p;) {
+		const char *sep = strchr(p, ',');
+		size_t len;
+		bool glob = false, same = true;
+
+		if (!sep)
+			sep = p + strlen(p);
+		len = (size_t)(sep - p);
+		if (len && p[len - 1] == '*') {
+			len--;
+			glob = true;
+		}
+		/* strncmp(p, name, len): name may be shorter than len */
+		for (size_t i = 0; i < len && same; i++) {
+			char a = p[i], b = i < modlen ? name[i] : '\0';
+			if (loader) {
+				a = a == '-' ? '_' : a;
+				b = b == '-' ? '_' : b;
+			}
+			same = a == b;
+		}
+		if (same && (glob || len == modlen))
+			return true;
+		p = *sep ? sep + 1 : sep;
+	}
+	return false;
+}
+
+void ka_ns_module_entries(const char *ns, struct strvec *out)
+{
+	if (!ka_ns_is_module_list(ns))
+		return;
+	for (const char *p = ns + strlen(KA_MODULE_NS_PREFIX); *p;) {
+		size_t l = strcspn(p, ",");
+		if (l)
+			strvec_push_owned(out, xstrndup(p, l));
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+}
+
 void ka_export_free(struct ka_export *e)
 {
 	if (!e)

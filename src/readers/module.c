@@ -18,7 +18,7 @@ bool ka_module_file_name(const char *name)
 	return false;
 }
 
-char *ka_module_name_from_path(const char *path)
+char *ka_module_basename(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char *name;
@@ -30,6 +30,13 @@ char *ka_module_name_from_path(const char *path)
 			break;
 		}
 	}
+	return name;
+}
+
+char *ka_module_name_from_path(const char *path)
+{
+	char *name = ka_module_basename(path);
+
 	for (char *p = name; *p; p++)
 		if (*p == '-')
 			*p = '_';
@@ -126,5 +133,14 @@ const char *ka_module_display_name(const struct ka_module *m, char *buf,
 				   size_t len)
 {
 	snprintf(buf, len, "%s.ko", m->name);
+	return buf;
+}
+
+const char *ka_module_modpost_name(const struct ka_module *m, char *buf,
+				   size_t len)
+{
+	char *base = ka_module_basename(m->path ? m->path : m->name);
+	snprintf(buf, len, "%s.ko", base);
+	free(base);
 	return buf;
 }

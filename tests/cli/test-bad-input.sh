@@ -25,7 +25,7 @@ expect_bad() {
 	if ! grep -Eq "^ksymaudit: $(printf %s "$file" | sed 's/[.[\*^$]/\\&/g'): $reason" "$tmp/err"; then
 		echo "FAIL $file: stderr does not say '$reason':"; cat "$tmp/err"; fail=1
 	fi
-	if ! grep -q "mod_proprietary.ko uses GPL-only symbol 'ka_gpl_func'" "$tmp/out"; then
+	if ! grep -q "mod-proprietary.ko uses GPL-only symbol 'ka_gpl_func'" "$tmp/out"; then
 		echo "FAIL $file: the good module was not audited"; fail=1
 	fi
 	# The same in JSON: valid, complete, the error inside.
@@ -127,7 +127,7 @@ status=0
 timeout 20 "$bin" check -s /dev/null "$good" >"$tmp/out" 2>"$tmp/err" || status=$?
 [ "$status" = 2 ] || { echo "FAIL -s /dev/null: exit $status"; fail=1; }
 grep -q "^ksymaudit: /dev/null: is a character device" "$tmp/err" || { echo "FAIL -s /dev/null: not reported"; cat "$tmp/err"; fail=1; }
-grep -q "mod_proprietary.ko.*\[unresolved-symbol\]" "$tmp/out" || { echo "FAIL -s /dev/null: module not audited"; cat "$tmp/out"; fail=1; }
+grep -q "mod-proprietary.ko.*\[unresolved-symbol\]" "$tmp/out" || { echo "FAIL -s /dev/null: module not audited"; cat "$tmp/out"; fail=1; }
 # A waiver file and a rules list that are FIFOs or directories.
 mkdir -p "$tmp/rules" "$tmp/waivers.d"
 cp "$here/../../rules/headers" "$tmp/rules/"

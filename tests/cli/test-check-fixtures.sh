@@ -12,7 +12,7 @@ fail=0
 ran=0
 skipped=0
 
-for t in x86_64-prel32 x86_64-export i686-abs ppc64-abs2 ppc64-export aarch64-prel32; do
+for t in x86_64-prel32 x86_64-export i686-abs ppc64-abs2 ppc64-export aarch64-prel32 x86_64-kflags ppc64-kflags; do
 	d=$fx/$t
 	if [ -f "$d/SKIPPED" ]; then
 		if [ "${CI:-}" = true ] || [ "${KSYMAUDIT_REQUIRE_REAL:-}" = 1 ]; then
@@ -22,7 +22,11 @@ for t in x86_64-prel32 x86_64-export i686-abs ppc64-abs2 ppc64-export aarch64-pr
 		skipped=$((skipped + 1))
 		continue
 	fi
+	# *-kflags (7.x): mod-proprietary and mod-user also use the
+	# module-restricted ka_formods_func, which lists mod-gpl, mod-d* and
+	# mod_user (not mod-user: modpost refuses it, see the fixtures README).
 	case $t in ppc64-abs2) want=$exp/expected-check-ksymtab2.txt ;;
+	*-kflags) want=$exp/expected-check-kflags.txt ;;
 	*) want=$exp/expected-check-ksymtab3.txt ;; esac
 	for kernel in "--vmlinux $d/vmlinux" "--symvers $d/Module.symvers"; do
 		status=0

@@ -24,6 +24,10 @@ for f in "$fx"/*/*.ko "$fx"/*/*.o "$fx"/*/vmlinux "$fx"/*/vmlinux.stripped \
 		add $t "$f"
 	done
 done
+# 7.x: per-symbol ___ksymtab+SYM / ___kflagstab+SYM as modpost generates.
+for f in "$fx"/*-kflags/*.mod.o "$fx"/*-kflags/vmlinux.export.o; do
+	add exports "$f"
+done
 for f in "$fx"/x86_64-prel32/*.ko.xz "$fx"/x86_64-prel32/*.ko.zst \
 	"$fx"/x86_64-prel32/*.ko.gz "$ex"/xz/foo.ko.xz; do
 	add elf "$f"

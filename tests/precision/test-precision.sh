@@ -9,9 +9,10 @@
 # recorded in $KSYMAUDIT_DATA/test-data.env); or "6.12": Debian 13's cloud
 # debug kernel unpacked (never installed) by `tools/fetch-debian-kernel.sh
 # trixie amd64 cloud --dbg` (its env file under $KSYMAUDIT_DATA, default
-# /var/tmp/ksymaudit-data); or "7.x": sid's, fetched the same way (sid amd64
-# cloud --dbg). Missing kernel: exit 77, or fail when real data
-# is required (tests/real/lib.sh).
+# /var/tmp/ksymaudit-data); or "7.x": Debian sid's 7.x cloud debug kernel,
+# unpacked the same way (`sid amd64 cloud --dbg`), its release from its env
+# file. Missing kernel: exit 77, or fail when real data is required
+# (tests/real/lib.sh).
 #
 # Labels are facts about the kernel sources, not about one build, so they
 # are checked on whatever point release the archive serves now: a pair
@@ -38,7 +39,7 @@ case $which in
 esac
 eval "$env"
 case $RELEASE in
-"${which%.x}".*) ;;
+"$which".*|"${which%.x}".*) ;;
 *) rk_fail "the $which sample needs a $which kernel, found $RELEASE" ;;
 esac
 vmlinux=$VMLINUX

@@ -53,10 +53,43 @@ rk_fail() {
 	exit 1
 }
 
-# A usable headers/build directory: Module.symvers, .config and modpost.
+# A usable headers/build directory: Module.symvers, .config and modpost
+# ($KSYMAUDIT_MODPOST when set: a modpost built for this machine from the
+# release's sources, for headers whose own modpost does not run here).
 rk_kdir_ok() {
-	[ -s "$1/Module.symvers" ] && [ -x "$1/scripts/mod/modpost" ] &&
+	[ -s "$1/Module.symvers" ] && [ -x "$(rk_modpost "$1")" ] &&
 		[ -f "$1/.config" ] && [ -f "$1/Makefile" ]
+}
+
+# The modpost to run for headers directory $1.
+rk_modpost() {
+	echo "${KSYMAUDIT_MODPOST:-$1/scripts/mod/modpost}"
+}
+
+# Loads Debian sid's 7.x debug kernel env file (tools/fetch-debian-kernel.sh
+# sid amd64 cloud --dbg): RELEASE ROOT VMLINUX MODULES DEBUG_MODULES
+# SYMVERS HEADERS CONFIG; skips without it.
+rk_sid_env() {
+	local env
+	env=$(rk_fetched_kernel sid-amd64-cloud) ||
+		rk_skip "no Debian sid 7.x kernel (tools/fetch-debian-kernel.sh sid amd64 cloud --dbg)"
+	eval "$env"
+	[ -e "$VMLINUX" ] && [ -d "$DEBUG_MODULES" ] && [ -s "$SYMVERS" ] ||
+		rk_skip "the sid kernel's env file names files that are gone (fetch again)"
+}
+
+# The kernel built from linux-source-7.x by tools/build-test-kernel-7.sh
+# ($rk_data/kernel7/env: RELEASE OLD NEW OLD_SRC NEW_SRC). Sets K7_RELEASE,
+# K7_OLD, K7_OLD_SRC and MODPOST (OLD's scripts/mod/modpost: that release's
+# modpost built for this machine; the distribution's own needs its C
+# library); skips without it.
+rk_kernel7_env() {
+	local e=$rk_data/kernel7/env
+	[ -s "$e" ] || rk_skip "no $e (tools/build-test-kernel-7.sh)"
+	eval "$(. "$e" && printf 'K7_RELEASE=%q K7_OLD=%q K7_OLD_SRC=%q\n' "$RELEASE" "$OLD" "$OLD_SRC")"
+	MODPOST=$K7_OLD/scripts/mod/modpost
+	[ -x "$MODPOST" ] && [ -s "$K7_OLD/Module.symvers" ] ||
+		rk_skip "$e names a build without scripts/mod/modpost or Module.symvers (build again)"
 }
 
 # Prints the kernel headers directory to build against. Prefers

@@ -168,7 +168,111 @@ START_TEST(test_checks_namespace_not_imported)
 	ck_assert_uint_eq(run.findings.n, 1);
 	ck_assert_str_eq(run.findings.v[0].module, "a");
 	ck_assert_str_eq(run.findings.v[0].message,
-			 "module a.ko uses symbol ns_fn from namespace MY_NS, but does not import it");
+			 "module a uses symbol ns_fn from namespace MY_NS, but does not import it");
+	ck_assert_ptr_null(run.findings.v[0].note);
+	ka_run_free(&run);
+}
+END_TEST
+
+/* MODULE_IMPORT_NS("MY_NS") built against pre-6.13 headers. */
+START_TEST(test_checks_namespace_quoted_import)
+{
+	struct ka_run run;
+	struct ka_module *m;
+
+	setup(&run);
+	m = add_module(&run, "q", (const char *[]){"GPL", NULL},
+		       (const char *[]){"ns_fn", NULL});
+	strvec_push(&m->import_ns, "\"MY_NS\"");
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 1);
+	ck_assert_ptr_nonnull(run.findings.v[0].note);
+	ck_assert_ptr_nonnull(strstr(run.findings.v[0].note, "MODULE_IMPORT_NS(MY_NS)"));
+	ka_run_free(&run);
+}
+END_TEST
+
+/* 7.2's verify_module_namespace(), both rules. */
+START_TEST(test_checks_module_list_match)
+{
+	static const struct {
+		const char *ns, *name;
+		bool modpost, loader;
+	} c[] = {
+		{ "module:kvm,kvm-amd,kvm-intel", "kvm", true, true },
+		{ "module:kvm,kvm-amd,kvm-intel", "kvm-amd", true, true },
+		{ "module:kvm,kvm-amd,kvm-intel", "kvm_amd", false, true },
+		{ "module:kvm,kvm-amd,kvm-intel", "kvm-am", false, false },
+		{ "module:kvm,kvm-amd,kvm-intel", "kvm-amdx", false, false },
+		{ "module:kvm,kvm-amd,kvm-intel", "kv", false, false },
+		{ "module:kvm_amd", "kvm-amd", false, true },
+		{ "module:snd-*,foo", "snd-hda", true, true },
+		{ "module:snd-*,foo", "snd_hda", false, true },
+		{ "module:snd-*,foo", "snd-", true, true },
+		{ "module:snd-*,foo", "snd", false, false },
+		{ "module:snd-*,foo", "foo", true, true },
+		{ "module:*", "anything", true, true },
+		{ "module:", "x", false, false },
+		{ "KVM", "kvm", false, false },
+	};
+	for (size_t i = 0; i < KA_ARRAY_SIZE(c); i++) {
+		ck_assert_msg(ka_ns_module_admits(c[i].ns, c[i].name, false) == c[i].modpost,
+			      "modpost %s %s", c[i].ns, c[i].name);
+		ck_assert_msg(ka_ns_module_admits(c[i].ns, c[i].name, true) == c[i].loader,
+			      "loader %s %s", c[i].ns, c[i].name);
+	}
+	ck_assert(ka_ns_is_module_list("module:kvm"));
+	ck_assert(!ka_ns_is_module_list("MODULE_kvm"));
+	ck_assert(!ka_ns_is_module_list(NULL));
+}
+END_TEST
+
+/*
+ * EXPORT_SYMBOL_FOR_MODULES: a listed module needs no import; an unlisted
+ * one gets modpost's message and the loader's in the note; importing a
+ * "module:" namespace is refused.
+ */
+START_TEST(test_checks_module_restricted)
+{
+	static const char sv[] =
+		"0x0\t__flush_tlb_all\tvmlinux\tEXPORT_SYMBOL_GPL\tmodule:kvm,kvm-amd,kvm-intel\n";
+	struct ka_run run;
+	struct ka_module *m;
+
+	ka_run_init(&run, "check");
+	ck_assert_int_eq(ka_rules_load(KA_SOURCE_RULES_DIR, &run.rules, &run.diags), 0);
+	ck_assert_int_eq(ka_symvers_parse("Module.symvers", sv, strlen(sv),
+					  &run.exports, &run.diags), 1);
+	m = add_module(&run, "kvm_amd", (const char *[]){"GPL", NULL},
+		       (const char *[]){"__flush_tlb_all", NULL});
+	free(m->path);
+	m->path = xstrdup("arch/x86/kvm/kvm-amd.ko");
+	m = add_module(&run, "vboxdrv", (const char *[]){"GPL", NULL},
+		       (const char *[]){"__flush_tlb_all", NULL});
+	m = add_module(&run, "kvm_intel", (const char *[]){"GPL", NULL},
+		       (const char *[]){"__flush_tlb_all", NULL});
+	free(m->path);
+	m->path = xstrdup("kvm_intel.o"); /* '_' where the list says '-' */
+	m = add_module(&run, "kvm", (const char *[]){"GPL", NULL}, NULL);
+	strvec_push(&m->import_ns, "module:kvm,kvm-amd,kvm-intel");
+	run_checks(&run);
+	ck_assert_uint_eq(run.findings.n, 3);
+	ck_assert_uint_eq(count(&run, "namespace-not-imported"), 3);
+	for (size_t i = 0; i < run.findings.n; i++) {
+		const struct ka_finding *f = &run.findings.v[i];
+		ck_assert_ptr_nonnull(f->note);
+		if (!strcmp(f->module, "vboxdrv")) {
+			ck_assert_str_eq(f->message, "module vboxdrv uses symbol __flush_tlb_all from namespace module:kvm,kvm-amd,kvm-intel, but does not import it");
+			ck_assert_ptr_nonnull(strstr(f->note, "\"vboxdrv: module uses symbol (__flush_tlb_all) from namespace module:kvm,kvm-amd,kvm-intel, but does not import it.\""));
+		} else if (!strcmp(f->module, "kvm_intel")) {
+			ck_assert_str_eq(f->message, "module kvm_intel uses symbol __flush_tlb_all from namespace module:kvm,kvm-amd,kvm-intel, but does not import it");
+			ck_assert_ptr_nonnull(strstr(f->note, "would accept it"));
+		} else {
+			ck_assert_str_eq(f->module, "kvm");
+			ck_assert_ptr_null(f->symbol);
+			ck_assert_str_eq(f->message, "kvm: explicitly importing namespace \"module:kvm,kvm-amd,kvm-intel\" is not allowed.");
+		}
+	}
 	ka_run_free(&run);
 }
 END_TEST
@@ -391,6 +495,9 @@ int main(void)
 	tcase_add_test(tc, test_checks_license_override);
 	tcase_add_test(tc, test_checks_missing_license_as_modpost);
 	tcase_add_test(tc, test_checks_namespace_not_imported);
+	tcase_add_test(tc, test_checks_namespace_quoted_import);
+	tcase_add_test(tc, test_checks_module_list_match);
+	tcase_add_test(tc, test_checks_module_restricted);
 	tcase_add_test(tc, test_checks_unresolved_symbol_weak_ignored);
 	tcase_add_test(tc, test_checks_proprietary_import);
 	tcase_add_test(tc, test_checks_proprietary_import_chain);

@@ -3,7 +3,9 @@
  * debug vmlinux must hold exactly the vmlinux lines of the matching
  * linux-headers Module.symvers (name, type, namespace, CRC). Skips (77)
  * when no such pair is installed. KA_REAL_VMLINUX and KA_REAL_SYMVERS
- * name another pair.
+ * name another pair, KA_REAL_MODULES its debug module tree
+ * (tests/real/exports-7x.sh runs it on Debian sid's 7.x: __kflagstab, no
+ * __ksymtab_gpl, module-restricted exports, no CRCs without MODVERSIONS).
  */
 #include <check.h>
 #include <glob.h>
@@ -103,9 +105,14 @@ START_TEST(test_elf_exports_real_vmlinux)
 	ck_assert_int_gt(n, 1000);
 	ck_assert_msg(diags.n == 0, "diagnostic: %s",
 		      diags.n ? diags.v[0].message : "");
+	/* Without CONFIG_MODVERSIONS every CRC in Module.symvers is 0 and
+	 * there is no __kcrctab. */
+	bool crcs = false;
+	for (size_t i = 0; i < want.n && !crcs; i++)
+		crcs = !str_ends(want.v[i], " 00000000");
 	for (size_t i = 0; i < db.n; i++) {
 		const struct ka_export *x = db.all[i];
-		ck_assert(x->has_crc);
+		ck_assert(x->has_crc || !crcs);
 		strvec_push_owned(&got, xasprintf("%s %s %s %08lx", x->name,
 						  ka_export_type_name(x->type),
 						  x->ns ? x->ns : "",

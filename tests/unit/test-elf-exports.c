@@ -19,6 +19,7 @@ static const char *fixtures, *fixtures_src;
 static const char *const targets[] = {
 	"x86_64-prel32", "x86_64-export", "i686-abs",
 	"ppc64-abs2",    "ppc64-export",  "aarch64-prel32",
+	"x86_64-kflags", "ppc64-kflags",
 };
 
 /* file in the target dir -> expected list */
@@ -197,6 +198,14 @@ START_TEST(test_elf_exports_encodings)
 		{ "ppc64-abs2", "vmlinux", "__ksymtab", 2 * 16 },
 		{ "ppc64-export", "mod-gpl.o", ".export_symbol", 0 },
 		{ "i686-abs", "vmlinux", "__ksymtab_gpl_future", 1 * 12 },
+		/* 7.x: one table, a flag byte per entry (3 in mod-gpl: two
+		 * GPL-only, one plain; 7 in vmlinux) */
+		{ "x86_64-kflags", "mod-gpl.ko", "__ksymtab", 3 * 12 },
+		{ "x86_64-kflags", "mod-gpl.ko", "__kflagstab", 3 },
+		{ "ppc64-kflags", "mod-gpl.ko", "__ksymtab", 3 * 24 },
+		{ "ppc64-kflags", "vmlinux", "__kflagstab", 7 },
+		{ "x86_64-kflags", "mod-gpl.mod.o", "___kflagstab+gplmod_func", 1 },
+		{ "x86_64-kflags", "vmlinux.export.o", "___kflagstab+ka_formods_func", 1 },
 	};
 	char *path;
 	struct ka_elf e;
@@ -215,6 +224,78 @@ START_TEST(test_elf_exports_encodings)
 		ck_assert_msg(sh.sh_size == want[_i].size, "%s: %s has %lu bytes",
 			      path, want[_i].section, (unsigned long)sh.sh_size);
 	ka_elf_close(&e);
+	free(path);
+}
+END_TEST
+
+/*
+ * 7.x files carry no __ksymtab_gpl and (.ko, vmlinux) no .export_symbol:
+ * the licenses read can only have come from __kflagstab.
+ */
+START_TEST(test_elf_exports_kflags)
+{
+	static const char *const targets7[] = { "x86_64-kflags", "ppc64-kflags" };
+	static const char *const names[] = { "vmlinux", "vmlinux.stripped",
+					     "mod-gpl.ko", "mod-dual.ko",
+					     "mod-proprietary.ko" };
+
+	if (target_skipped(targets7[_i]))
+		return;
+	for (size_t k = 0; k < KA_ARRAY_SIZE(names); k++) {
+		char *path = xasprintf("%s/%s/%s", fixtures, targets7[_i], names[k]);
+		struct ka_elf e;
+		char *why = NULL;
+
+		ck_assert_int_eq(ka_elf_open(path, &e, &why), 0);
+		ck_assert_msg(!ka_elf_section(&e, "__ksymtab_gpl"), "%s", path);
+		ck_assert_msg(!ka_elf_section(&e, ".export_symbol"), "%s", path);
+		ka_elf_close(&e);
+		free(path);
+	}
+}
+END_TEST
+
+/* The per-symbol ___ksymtab+SYM / ___kflagstab+SYM that modpost generates. */
+START_TEST(test_elf_exports_kflags_objects)
+{
+	static const char *const targets7[] = { "x86_64-kflags", "ppc64-kflags" };
+	const char *t = targets7[_i / 2];
+
+	if (target_skipped(t))
+		return;
+	if (_i % 2)
+		check_file(t, "mod-gpl.mod.o", "mod-gpl");
+	else
+		check_file(t, "vmlinux.export.o", "exporter");
+}
+END_TEST
+
+/* A flag missing: said, the entry read as plain, nothing else lost. */
+START_TEST(test_elf_exports_short_kflagstab)
+{
+	char *path = xasprintf("%s/bad/short-kflagstab.ko", fixtures);
+	struct result res;
+	bool noflag = false, count = false;
+
+	if (target_skipped("x86_64-kflags")) {
+		free(path);
+		return;
+	}
+	ck_assert_int_eq(read_exports(path, &res), 3);
+	for (size_t i = 0; i < res.m.n_exports; i++)
+		if (!strcmp(res.m.exports[i]->name, "gplmod_plain"))
+			ck_assert_int_eq(res.m.exports[i]->type, KA_EXPORT_PLAIN);
+		else
+			ck_assert_int_eq(res.m.exports[i]->type, KA_EXPORT_GPL);
+	for (size_t i = 0; i < res.diags.n; i++) {
+		ck_assert(!res.diags.v[i].fatal);
+		noflag |= strstr(res.diags.v[i].message,
+				 "(gplmod_plain) has no flag in __kflagstab") != NULL;
+		count |= strstr(res.diags.v[i].message,
+				"__kflagstab has 2 flags for the 3 entries") != NULL;
+	}
+	ck_assert_msg(noflag && count, "diagnostics: %zu", res.diags.n);
+	result_free(&res);
 	free(path);
 }
 END_TEST
@@ -372,7 +453,10 @@ static Suite *elf_exports_suite(void)
 	tcase_add_loop_test(tc, test_elf_exports_fixture, 0,
 			    (int)(KA_ARRAY_SIZE(targets) * KA_ARRAY_SIZE(files)));
 	tcase_add_loop_test(tc, test_elf_exports_compressed, 0, 6);
-	tcase_add_loop_test(tc, test_elf_exports_encodings, 0, 8);
+	tcase_add_loop_test(tc, test_elf_exports_encodings, 0, 14);
+	tcase_add_loop_test(tc, test_elf_exports_kflags, 0, 2);
+	tcase_add_loop_test(tc, test_elf_exports_kflags_objects, 0, 4);
+	tcase_add_test(tc, test_elf_exports_short_kflagstab);
 	tcase_add_test(tc, test_elf_exports_bad_ksymtab);
 	tcase_add_loop_test(tc, test_elf_exports_bad_open, 0, 5);
 	tcase_add_test(tc, test_elf_exports_truncated);

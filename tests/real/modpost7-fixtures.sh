@@ -1,0 +1,55 @@
+#!/bin/bash
+# The 7.x fixtures (tests/fixtures: x86_64-kflags; a module-restricted
+# export ka_formods_func for "mod-gpl,mod-d*,mod_user") through the modpost
+# of a 7.x kernel built from source (tools/build-test-kernel-7.sh) and
+# through `ksymaudit check`: the same (check, module, symbol)
+# findings, module names compared as written (modpost's mod-user, not
+# mod_user: '-' and '_' are what the module-list rule is about), and the
+# messages modpost prints are ksymaudit's, word for word.
+#
+# Usage: modpost7-fixtures.sh KSYMAUDIT FIXTURES_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+ks=$(realpath "${1:?usage}")
+fx=$(realpath "${2:?usage}")
+rk_kernel7_env
+d=$fx/x86_64-kflags
+[ -f "$d/mod-gpl.o" ] || rk_fail "no fixtures in $d"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mods="mod-gpl mod-proprietary mod-user mod-nolicense mod-dual"
+for m in $mods; do
+	cp "$d/$m.o" "$tmp/"
+	: >"$tmp/$m.mod"
+	echo "$m.o"
+done >"$tmp/order"
+cp "$d/Module.symvers" "$tmp/"
+(cd "$tmp" && "$MODPOST" -i Module.symvers -T order) >"$tmp/modpost.log" 2>&1 || true
+cat "$tmp/modpost.log"
+# modpost's messages without its prefix and final period, as ksymaudit
+# words them.
+sed -n 's/^ERROR: modpost: //p; s/^WARNING: modpost: //p' "$tmp/modpost.log" |
+	grep -v 'MODULE_DESCRIPTION' | sed 's/\.$//; s/ undefined!$/ undefined/' |
+	# modpost reads mod-proprietary's exports only from its
+	# Module.symvers (tests/fixtures/README.md); ksymaudit, given the
+	# module, says proprietary-import instead.
+	grep -v '^"prop_func" \[mod-user.ko\] undefined$' | sort >"$tmp/modpost.txt"
+set +e
+(cd "$tmp" && "$ks" check --symvers Module.symvers -j --fail-on never $(sed 's/$//' order)) >"$tmp/ks.json"
+st=$?
+set -e
+[ $st = 0 ] || rk_fail "ksymaudit check exited $st"
+python3 - "$tmp/ks.json" <<'PY' | sort >"$tmp/ks.txt"
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["check"] in ("gpl-only-use", "namespace-not-imported", "missing-license", "unresolved-symbol"):
+        print(f["message"])
+PY
+echo "--- modpost"; cat "$tmp/modpost.txt"
+echo "--- ksymaudit"; cat "$tmp/ks.txt"
+diff -u "$tmp/modpost.txt" "$tmp/ks.txt" || rk_fail "messages differ"
+grep -qF 'module mod-user uses symbol ka_formods_func from namespace module:mod-gpl,mod-d*,mod_user, but does not import it' "$tmp/ks.txt" ||
+	rk_fail "the '_'-spelled list entry is not refused"
+! grep -q 'module mod-gpl \|module mod-dual ' "$tmp/ks.txt" || rk_fail "a listed module was refused"
+echo "PASS: modpost of $K7_RELEASE and ksymaudit agree word for word"
