@@ -114,30 +114,12 @@ modules=(drivers/block/loop.ko fs/minix/minix.ko fs/configfs/configfs.ko
 	lib/crc7.ko lib/crc-itu-t.ko)
 
 # --- build dependencies ---------------------------------------------------
-need=()
-for p in linux-source-6.1 make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"
-	log "installing ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${need[@]}" >&2 ||
-		{ apt-get update >&2 && apt-get install -y --no-install-recommends "${need[@]}" >&2; } ||
-		die "apt-get install ${need[*]} failed"
-fi
+# shellcheck source=kbuild-lib.sh
+. "$here/kbuild-lib.sh"
+ensure_packages linux-source-6.1 make gcc libc6-dev flex bison bc libssl-dev libelf-dev dwarves xz-utils perl kmod
 [ -s "$tarball" ] || die "$tarball missing although linux-source-6.1 is installed"
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 patchsum=$(sha256sum "$patchfile" | cut -d' ' -f1)
-
-elapsed() { local t=$(( $(date +%s) - $1 )); printf '%dm%02ds' $((t / 60)) $((t % 60)); }
-run_logged() {   # LOG CMD...: output to LOG; on failure show its tail
-	local logf=$1; shift
-	if ! "$@" >>"$logf" 2>&1; then
-		tail -n 40 "$logf" >&2
-		die "failed: $* (full log: $logf)"
-	fi
-}
 
 # --- sources --------------------------------------------------------------
 stamp_src="linux-source-6.1 $srcver"
@@ -154,20 +136,7 @@ stamp_old="$stamp_src config_rev=$config_rev"
 if $force || [ "$(cat "$old/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_old" ]; then
 	rm -rf "$old" "$new"
 	mkdir -p "$old"
-	logf=$data/kbuild-old.log
-	: > "$logf"
-	log "configuring $old (tinyconfig + ${#config_opts[@]} scripts/config arguments)"
-	run_logged "$logf" make -C "$src" O="$old" tinyconfig
-	run_logged "$logf" "$src/scripts/config" --file "$old/.config" "${config_opts[@]}"
-	run_logged "$logf" make -C "$src" O="$old" olddefconfig
-	for m in "${must[@]}"; do
-		grep -qx "CONFIG_$m" "$old/.config" ||
-			die "CONFIG_$m did not survive olddefconfig (see $old/.config)"
-	done
-	log "building vmlinux and modules in $old with -j$jobs (log: $logf)"
-	t0=$(date +%s)
-	run_logged "$logf" make -C "$src" O="$old" -j"$jobs" vmlinux modules
-	log "old build took $(elapsed "$t0")"
+	kb_build "$src" "$old" "$data/kbuild-old.log" "$jobs" config_opts must
 	echo "$stamp_old" > "$old/.ksymaudit-stamp"
 fi
 
@@ -175,24 +144,7 @@ fi
 stamp_nsrc="$stamp_src patch=$patchsum"
 if $force || [ "$(cat "$nsrc/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_nsrc" ]; then
 	rm -rf "$nsrc" "$new"
-	log "hard-linking $src to $nsrc and applying ${patchfile##*/}"
-	cp -al "$src" "$nsrc"
-	rm -f "$nsrc/.ksymaudit-stamp"
-	files=$(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$patchfile")
-	[ -n "$files" ] || die "no '+++ b/FILE' lines in $patchfile"
-	for f in $files; do
-		# a new inode for every file the patch touches: kernel-src stays as it was
-		if [ -e "$nsrc/$f" ]; then
-			cp -p "$nsrc/$f" "$nsrc/$f.ksymaudit-tmp"
-			mv -f "$nsrc/$f.ksymaudit-tmp" "$nsrc/$f"
-		fi
-	done
-	patch -d "$nsrc" -p1 --forward --no-backup-if-mismatch -s < "$patchfile" ||
-		die "tools/test-kernel.patch does not apply to linux-source-6.1 $srcver"
-	for f in $files; do
-		[ "$(stat -c %i "$src/$f")" != "$(stat -c %i "$nsrc/$f")" ] ||
-			die "$f is still hard-linked to the old tree"
-	done
+	kb_patch_tree "$src" "$nsrc" "$patchfile"
 	grep -q '^EXPORT_SYMBOL(__folio_put);' "$src/mm/swap.c" ||
 		die "the old source $src/mm/swap.c was modified"
 	echo "$stamp_nsrc" > "$nsrc/.ksymaudit-stamp"
@@ -203,26 +155,7 @@ stamp_new="$stamp_old patch=$patchsum"
 new_built=false
 if $force || [ "$(cat "$new/.ksymaudit-stamp" 2>/dev/null)" != "$stamp_new" ]; then
 	rm -rf "$new"
-	logf=$data/kbuild-new.log
-	: > "$logf"
-	log "copying $old to $new and rewriting the source paths in its .*.cmd files"
-	t0=$(date +%s)
-	cp -a "$old" "$new"
-	rm -f "$new/.ksymaudit-stamp"
-	# the patched files must be newer than every object of the copied build
-	# (kernel-src-new may predate a rebuilt kbuild-old)
-	for f in $(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$patchfile"); do
-		touch "$nsrc/$f"
-	done
-	OLDP=$src NEWP=$nsrc OLDO=$old NEWO=$new \
-		find "$new" -type f -name '.*.cmd' -exec perl -pi -e '
-			s/\Q$ENV{OLDP}\E(?![\w.+-])/$ENV{NEWP}/g;
-			s/\Q$ENV{OLDO}\E(?![\w.+-])/$ENV{NEWO}/g' {} +
-	log "building vmlinux and modules in $new with -j$jobs (log: $logf)"
-	run_logged "$logf" make -C "$nsrc" O="$new" -j"$jobs" vmlinux modules
-	ncc=$(grep -c '^  CC ' "$logf" || true)
-	[ "$ncc" -gt 0 ] || die "the new build compiled nothing (see $logf)"
-	log "new build took $(elapsed "$t0") ($ncc files compiled, see $logf)"
+	kb_incremental "$src" "$nsrc" "$old" "$new" "$patchfile" "$data/kbuild-new.log" "$jobs"
 	new_built=true   # stamped below, once the checks pass
 fi
 

@@ -3,6 +3,7 @@
 # unpacks it, as real test data for ksymaudit.
 #
 #   tools/fetch-debian-kernel.sh [--refresh] SUITE ARCH FLAVOUR [--dbg|--headers]
+#   tools/fetch-debian-kernel.sh [--refresh] SUITE ARCH --source
 #
 #   tools/fetch-debian-kernel.sh trixie amd64 cloud --dbg
 #   tools/fetch-debian-kernel.sh bookworm s390x s390x
@@ -43,26 +44,37 @@
 # ROOT/../env[-dbg] and only prints it; --refresh re-reads the archive
 # indexes (apt-get update) and fetches a newer ABI if there is one.
 #
+# With --source it fetches SUITE's kernel sources instead: the package
+# linux-source-X.Y that the metapackage linux-source depends on, unpacked into
+# $KSYMAUDIT_DATA/SUITE-source/root (the tarball stays packed), and prints
+# VERSION (the package version) SERIES (X.Y) TARBALL; the stamp is
+# $KSYMAUDIT_DATA/SUITE-source/env.
+#
 # Environment: KSYMAUDIT_DATA (default /var/tmp/ksymaudit-data).
 set -euo pipefail
 
 prog=${0##*/}
 die() { echo "$prog: $*" >&2; exit 1; }
 log() { echo "$prog: $*" >&2; }
-usage() { echo "usage: $prog [--refresh] SUITE ARCH FLAVOUR [--dbg|--headers]" >&2; exit 2; }
+usage() { echo "usage: $prog [--refresh] SUITE ARCH FLAVOUR [--dbg|--headers] | [--refresh] SUITE ARCH --source" >&2; exit 2; }
 
-dbg=false refresh=false headers_only=false
+dbg=false refresh=false headers_only=false source=false
 args=()
 for a in "$@"; do
 	case $a in
 	--dbg) dbg=true ;;
 	--headers) headers_only=true ;;
 	--refresh) refresh=true ;;
+	--source) source=true ;;
 	-h|--help) usage ;;
 	-*) echo "$prog: unknown option $a" >&2; usage ;;
 	*) args+=("$a") ;;
 	esac
 done
+if $source; then
+	[ ${#args[@]} -eq 2 ] && ! $dbg && ! $headers_only || usage
+	args+=(source)
+fi
 [ ${#args[@]} -eq 3 ] || usage
 suite=${args[0]} arch=${args[1]} flavour=${args[2]}
 case $suite$arch$flavour in
@@ -71,6 +83,7 @@ esac
 
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
 top=$data/$suite-$arch-$flavour
+$source && top=$data/$suite-source
 root=$top/root
 envfile=$top/env$($dbg && echo -dbg || true)
 if $headers_only; then
@@ -107,6 +120,39 @@ PRIVATE_APT_COMPONENTS=main PRIVATE_APT_REFRESH=$refresh private_apt
 
 # --- resolve the ABI ------------------------------------------------------
 exists() { [ -n "$(field "$1" Package)" ]; }
+# download PKG: its .deb into $debs (cached); sets deb to its path.
+download() {
+	local fn
+	fn=$(field "$1" Filename)
+	[ -n "$fn" ] || die "no Filename for $1 in $suite/$arch"
+	deb=$debs/${fn##*/}
+	if [ ! -s "$deb" ]; then
+		log "downloading $1 ($(($(field "$1" Size) / 1048576)) MiB)"
+		(cd "$debs" && apt-get "${aptopts[@]}" -q download "$1" >&2) || die "apt-get download $1 failed"
+		[ -s "$deb" ] || die "apt-get download $1 did not leave ${fn##*/} in $debs"
+	fi
+}
+
+# --- with --source: linux-source-X.Y ---------------------------------------
+if $source; then
+	spkg=$(field linux-source Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*\(linux-source-[0-9][^ (]*\).*/\1/p' | head -n1)
+	[ -n "$spkg" ] || die "no linux-source metapackage (or no linux-source-X.Y in its Depends) in $suite/$arch"
+	ver=$(field "$spkg" Version)
+	download "$spkg"
+	series=${spkg#linux-source-}
+	tarball=$root/usr/src/$spkg.tar.xz
+	if [ ! -s "$tarball" ] || [ ! -e "$top/.unpacked-${deb##*/}" ]; then
+		log "unpacking ${deb##*/}"
+		rm -rf "$root" && mkdir -p "$root"
+		dpkg-deb -x "$deb" "$root" || die "dpkg-deb -x $deb failed (disk full?)"
+		rm -f "$top"/.unpacked-* && touch "$top/.unpacked-${deb##*/}"
+	fi
+	[ -s "$tarball" ] || die "$deb holds no usr/src/$spkg.tar.xz"
+	printf '%s=%q\n' VERSION "$ver" SERIES "$series" TARBALL "$tarball" > "$envfile.new"
+	mv "$envfile.new" "$envfile"
+	cat "$envfile"
+	exit 0
+fi
 
 meta=
 for f in "$flavour-$arch" "$flavour"; do
@@ -152,14 +198,7 @@ done
 # --- download and unpack --------------------------------------------------
 mkdir -p "$top/.unpacked"
 for p in "${pkgs[@]}"; do
-	fn=$(field "$p" Filename)
-	[ -n "$fn" ] || die "no Filename for $p in $suite/$arch"
-	deb=$debs/${fn##*/}
-	if [ ! -s "$deb" ]; then
-		log "downloading $p ($(($(field "$p" Size) / 1048576)) MiB)"
-		(cd "$debs" && apt-get "${aptopts[@]}" -q download "$p" >&2) || die "apt-get download $p failed"
-		[ -s "$deb" ] || die "apt-get download $p did not leave ${fn##*/} in $debs"
-	fi
+	download "$p"
 	stamp=$top/.unpacked/${deb##*/}
 	if [ ! -e "$stamp" ]; then
 		log "unpacking ${deb##*/}"

@@ -24,7 +24,7 @@ case "${1:-}" in
 esac
 
 pkgs=(meson ninja-build pkg-config gcc libc6-dev make bc kmod elfutils binutils
-	libelf-dev libdw-dev libkmod-dev libjson-c-dev liblzma-dev libzstd-dev
+	libelf-dev libdw-dev libkmod-dev libjson-c-dev liblzma-dev libzstd-dev libcapstone-dev
 	zlib1g-dev check python3 xz-utils zstd gzip linux-headers-amd64)
 if $test_data; then
 	pkgs+=(clang libclang-rt-14-dev groff-base gcc-i686-linux-gnu gcc-powerpc64-linux-gnu

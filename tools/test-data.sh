@@ -10,6 +10,8 @@
 #     sizes: tests/real/other-arch.sh);
 #   - a small kernel built from linux-source-6.1, and the same with
 #     tools/test-kernel.patch (the pre-merge diff);
+#   - a small kernel from sid's linux-source-7.x, alone and with
+#     tools/test-kernel-7.patch (tools/build-test-kernel-7.sh);
 #   - OpenAFS built against the 6.1 headers (module-breaks);
 #   - ZFS, NVIDIA and broadcom-sta built from Debian's DKMS packages against
 #     the 6.1 headers, with the generic headers of trixie's and sid's
@@ -43,6 +45,7 @@ bg fetch-other-arch bash -c "
 # Builds (CPU-bound), one after the other.
 bg build bash -c "bash '$here/build-test-kernel.sh' && bash '$here/build-openafs.sh'"
 bg oot-modules bash -c "bash '$here/fetch-debian-kernel.sh' trixie amd64 amd64 --headers && bash '$here/fetch-debian-kernel.sh' sid amd64 amd64 --headers && bash '$here/build-oot-modules.sh'"
+bg build7 bash "$here/build-test-kernel-7.sh"
 
 fail=0
 for i in "${!pids[@]}"; do

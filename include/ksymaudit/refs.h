@@ -57,6 +57,25 @@ int ka_refs_collect(struct ka_elf *e, ka_ref_filter want, void *arg,
 /* NULL or zeroed: nothing; leaves *r zeroed. */
 void ka_refs_free(struct ka_refs *r);
 
+/*
+ * A linked image whose code has no relocations (a 6.12 or 7.x debug
+ * vmlinux): ka_refs_collect calls this for it. Appends the references
+ * decoded from the code of its executable sections (Capstone; x86-64 and
+ * arm64): KA_REF_CALL for calls and jumps to another function, KA_REF_CODE
+ * for address operands (RIP-relative, absolute, ADRP pairs), KA_REF_ALTINSTR
+ * from .altinstr_replacement; and from the kernel's PC-relative tables
+ * (__jump_table: KA_REF_STATIC_KEY, .static_call_sites: KA_REF_STATIC_CALL)
+ * at the code location of each entry. Targets are named by the function or
+ * object that holds them; a site's offset is that of the field a relocation
+ * would patch, so the result matches what relocations say. Returns the
+ * number added or a negative errno; on another machine, or built without
+ * Capstone, adds a note to diags and returns 0.
+ */
+int ka_refs_decode(struct ka_elf *e, ka_ref_filter want, void *arg,
+		   struct ka_refs *out, struct ka_diags *diags);
+/* True when references from machine's code can be decoded. */
+bool ka_refs_decodable(unsigned machine);
+
 /* True when the relocation type is a call or branch on that machine. */
 bool ka_reloc_is_call(unsigned machine, unsigned r_type);
 

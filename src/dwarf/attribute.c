@@ -224,13 +224,15 @@ static void mark_line_only(struct walk *w, struct pending *p)
 	w->touched[w->n_touched++] = (size_t)(p - w->p);
 }
 
+/* CUs read through one libdw handle of a linked image (ka_cu_iter). */
+#define LINE_TABLES_PER_HANDLE 128
+
 int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n)
 {
 	if (!n)
 		return 0;
 	if (!d)
 		return -ENOENT;
-	Dwarf *dw = d->dw;
 	struct walk w = { .n = n };
 	w.p = xcalloc(n, sizeof(*w.p));
 	w.touched = xcalloc(n, sizeof(*w.touched));
@@ -240,11 +242,11 @@ int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n)
 			.addr = ka_dwarf_addr(d, sites[i].scn, sites[i].offset) };
 	qsort(w.p, n, sizeof(*w.p), cmp_pending);
 
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-		if (dwarf_offdie(dw, off + hsize, &cu) && for_sites(&w, &cu, NULL)) {
+	struct ka_cu_iter it;
+	Dwarf_Die cu;
+	ka_cu_iter_begin(&it, d, LINE_TABLES_PER_HANDLE);
+	while (ka_cu_iter_next(&it, &cu)) {
+		if (for_sites(&w, &cu, NULL)) {
 			w.depth = 0;
 			walk_children(&w, &cu);
 			size_t n_framed = w.n_touched;
@@ -270,8 +272,8 @@ int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n)
 			}
 			w.n_touched = 0;
 		}
-		off = next;
 	}
+	ka_cu_iter_end(&it);
 	free(w.p);
 	free(w.touched);
 	return 0;

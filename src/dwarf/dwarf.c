@@ -160,3 +160,48 @@ void ka_dwarf_close(struct ka_dwarf *d)
 	free(d->build_id);
 	free(d);
 }
+
+void ka_cu_iter_begin(struct ka_cu_iter *it, struct ka_dwarf *d, unsigned per)
+{
+	*it = (struct ka_cu_iter){ .cur = d->dw, .per = per };
+	it->elf = dwarf_getelf(d->dw);
+	GElf_Ehdr eh;
+	if (it->elf && gelf_getehdr(it->elf, &eh) && eh.e_type != ET_REL) {
+		Dwarf *own = dwarf_begin_elf(it->elf, DWARF_C_READ, NULL);
+		if (own) {
+			it->cur = own;
+			it->own = true;
+		}
+	}
+}
+
+bool ka_cu_iter_next(struct ka_cu_iter *it, Dwarf_Die *cu)
+{
+	Dwarf_Off next;
+	size_t hsize;
+	for (;;) {
+		if (it->own && it->n >= it->per) {
+			Dwarf *fresh = dwarf_begin_elf(it->elf, DWARF_C_READ, NULL);
+			if (fresh) {
+				dwarf_end(it->cur);
+				it->cur = fresh;
+				it->n = 0;
+			}
+		}
+		if (dwarf_nextcu(it->cur, it->off, &next, &hsize, NULL, NULL,
+				 NULL) != 0)
+			return false;
+		Dwarf_Off at = it->off + hsize;
+		it->off = next;
+		it->n++;
+		if (dwarf_offdie(it->cur, at, cu))
+			return true;
+	}
+}
+
+void ka_cu_iter_end(struct ka_cu_iter *it)
+{
+	if (it->own)
+		dwarf_end(it->cur);
+	it->own = false;
+}

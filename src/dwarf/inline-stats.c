@@ -156,18 +156,15 @@ int ka_inline_counts(struct ka_dwarf *d, struct hashmap *out)
 {
 	if (!d)
 		return -1;
-	Dwarf *dw = d->dw;
 	struct origins o = { 0 };
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu;
-		if (dwarf_offdie(dw, off + hsize, &cu)) {
-			walk(&o, &cu, 0);
-			flush(&o, dw, out);
-		}
-		off = next;
+	struct ka_cu_iter it;
+	Dwarf_Die cu;
+	ka_cu_iter_begin(&it, d, 128);
+	while (ka_cu_iter_next(&it, &cu)) {
+		walk(&o, &cu, 0);
+		flush(&o, it.cur, out);
 	}
+	ka_cu_iter_end(&it);
 	free(o.v);
 	return 0;
 }

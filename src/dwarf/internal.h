@@ -41,3 +41,22 @@ int ka_dwarf_find_debuginfo(Dwfl_Module *mod, void **userdata,
 bool ka_dwarf_func_die(struct ka_dwarf *d, uint64_t addr, Dwarf_Die *out);
 /* Frees an index (NULL: nothing). */
 void ka_dwarf_cu_index_free(struct cu_index *ix);
+
+/*
+ * The CUs of a file, one after the other. libdw keeps what it reads of a
+ * CU (line table, abbreviations) until dwarf_end: over a whole vmlinux,
+ * hundreds of MiB. A linked image needs no relocation of its DWARF, so it
+ * is read through handles of the iterator's own, each dropped after `per`
+ * CUs; DIE offsets stay valid, strings must be copied before the next CU.
+ * A relocatable file (a module) is read through d->dw.
+ */
+struct ka_cu_iter {
+	Dwarf *cur;  /* the handle of the current CU */
+	Elf *elf;
+	bool own;
+	unsigned n, per;
+	Dwarf_Off off;
+};
+void ka_cu_iter_begin(struct ka_cu_iter *it, struct ka_dwarf *d, unsigned per);
+bool ka_cu_iter_next(struct ka_cu_iter *it, Dwarf_Die *cu);
+void ka_cu_iter_end(struct ka_cu_iter *it);

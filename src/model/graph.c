@@ -333,9 +333,15 @@ void ka_graph_augment(struct ka_graph *g, uint32_t n)
 		if (to == KA_GNODE_NONE || to == n ||
 		    g->nodes[to].offset != calls[i].target)
 			continue;
+		/* A call site with a relocation is known by it: in a
+		 * relocatable file its displacement reads 0 (a jump to the
+		 * next instruction), not the callee. */
 		bool known = false;
-		for (uint32_t k = 0; k < nd->n_edges && !known; k++)
-			known = g->edges[nd->edge0 + k].to == to;
+		for (uint32_t k = 0; k < nd->n_edges && !known; k++) {
+			const struct ka_gedge *ke = &g->edges[nd->edge0 + k];
+			known = ke->to == to || (ke->scn == nd->scn &&
+						 ke->offset == calls[i].site);
+		}
 		for (uint32_t k = 0; k < g->extra[n].n && !known; k++)
 			known = g->edges[g->extra[n].v[k]].to == to;
 		if (known)

@@ -97,6 +97,7 @@ struct ctx {
 	size_t strndx;
 	const char *why; /* what went wrong, for the message */
 	size_t bad_scn;  /* the section it went wrong in, 0 if none */
+	bool code_relocs; /* a relocation section applies to code */
 };
 
 /* One relocation, decoded. */
@@ -409,6 +410,8 @@ static int one_section(struct ctx *c, Elf_Scn *rscn, const GElf_Shdr *sh,
 	enum scn_role role = c->s[target].role;
 	if (role == ROLE_SKIP || sh->sh_entsize == 0)
 		return 0;
+	if (role == ROLE_CODE && sh->sh_size)
+		c->code_relocs = true;
 
 	c->bad_scn = elf_ndxscn(rscn);
 	Elf_Scn *symscn = elf_getscn(c->e->elf, sh->sh_link);
@@ -510,6 +513,12 @@ int ka_refs_collect(struct ka_elf *e, ka_ref_filter want, void *arg,
 		ka_diag_add(diags, false, e->path, 0,
 			    "cannot read relocations: %s",
 			    c.why ? c.why : "bad section headers");
+	/* A linked image stripped of its code's relocations: decode. */
+	if (!err && c.linked && !c.code_relocs) {
+		int n = ka_refs_decode(e, want, arg, out, diags);
+		if (n < 0)
+			err = n;
+	}
 	free(alts.v);
 	free(buf);
 	free(c.asked);

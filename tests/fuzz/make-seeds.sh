@@ -6,7 +6,7 @@ set -eu
 fx=$1 ex=$2 root=$3 out=$4 stamp=$5 ksymaudit=$6
 rm -rf "$out"
 mkdir -p "$out"
-for t in elf exports modinfo imports dwarf symvers rules waivers baseline report cache; do
+for t in elf exports modinfo imports dwarf symvers rules waivers baseline report cache decode; do
 	mkdir -p "$out/$t"
 done
 n=0
@@ -31,6 +31,10 @@ done
 for f in "$fx"/x86_64-prel32/*.ko.xz "$fx"/x86_64-prel32/*.ko.zst \
 	"$fx"/x86_64-prel32/*.ko.gz "$ex"/xz/foo.ko.xz; do
 	add elf "$f"
+done
+# Linked images, with and without relocations, for the decoder.
+for f in "$fx"/*/vmlinux "$fx"/*/vmlinux.stripped; do
+	add decode "$f"
 done
 # Objects with DWARF and header inline chains (DWARF 4 and 5, .zdebug,
 # i686), and the fixtures' own modules.
