@@ -66,8 +66,8 @@ done
 
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
 if [ -z "$release" ]; then
-	release=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
+	# the generic flavour of the archive's current ABI (tools/installed-kernel.sh)
+	release=$(eval "$(bash "$(dirname "$0")/installed-kernel.sh" 2>/dev/null)" && echo "$ABI-amd64") || release=
 	[ -n "$release" ] || die "no --release given and linux-headers-amd64 is not installed (tools/setup-debian.sh installs it)"
 fi
 kbuild=/lib/modules/$release/build

@@ -44,8 +44,8 @@ mkdir -p "$out"
 
 release=${1:-}
 if [ -z "$release" ]; then
-	release=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
-		sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
+	# the generic flavour of the archive's current ABI (tools/installed-kernel.sh)
+	release=$(eval "$(bash "$(dirname "$0")/installed-kernel.sh" 2>/dev/null)" && echo "$ABI-amd64") || release=
 	[ -n "$release" ] || die "no KERNEL-RELEASE given and linux-headers-amd64 is not installed (tools/setup-debian.sh installs it)"
 fi
 headers=/usr/src/linux-headers-$release
