@@ -30,17 +30,14 @@ void ka_module_inlines_read(const struct ka_run *run,
 
 /*
  * Turns the result of a tree pass over one kernel into a report: moves
- * side's exports and findings and res's reach facts into out, copies the
- * header-inline facts. side and res stay valid (emptied).
+ * side's exports and findings and res's header-inline and reach facts into
+ * out. side and res stay valid (emptied of what moved).
  */
 void ka_report_from_tree(struct ka_report *out, const char *label,
 			 struct ka_run *side, struct ka_tree_result *res);
-/* The header-inline and reach facts of res (reach moved out of res). */
-void ka_kfacts_from_tree(struct ka_kfacts *kf, struct ka_tree_result *res,
-			 unsigned max_depth);
 /* A fact of a report: the header inline named fn, or NULL. */
-const struct ka_inline_fact *ka_report_inline(const struct ka_report *r,
-					      const char *fn);
+const struct ka_inline_use *ka_report_inline(const struct ka_report *r,
+					     const char *fn);
 /* The reach fact of owner/function, or NULL (facts are sorted). */
 const struct ka_reach_fact *ka_report_reach(const struct ka_report *r,
 					    const char *owner,

@@ -5,15 +5,8 @@
 #pragma once
 
 #include "ksymaudit/common.h"
+#include "ksymaudit/facts.h" /* enum ka_export_type */
 #include "ksymaudit/hashmap.h"
-
-enum ka_export_type {
-	KA_EXPORT_PLAIN,      /* EXPORT_SYMBOL */
-	KA_EXPORT_GPL,        /* EXPORT_SYMBOL_GPL */
-	KA_EXPORT_GPL_FUTURE, /* EXPORT_SYMBOL_GPL_FUTURE (until 5.12) */
-	KA_EXPORT_UNUSED,     /* EXPORT_UNUSED_SYMBOL (until 5.12) */
-	KA_EXPORT_UNUSED_GPL, /* EXPORT_UNUSED_SYMBOL_GPL (until 5.12) */
-};
 
 /* "EXPORT_SYMBOL_GPL" etc. */
 const char *ka_export_type_name(enum ka_export_type t);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ksymaudit/common.h"
+#include "ksymaudit/facts.h"
 
 enum ka_severity {
 	KA_SEV_NOTE,
@@ -13,20 +14,6 @@ enum ka_severity {
 };
 const char *ka_severity_name(enum ka_severity s);
 bool ka_severity_parse(const char *s, enum ka_severity *out);
-
-/* How a site refers to a symbol. */
-enum ka_ref_kind {
-	KA_REF_CALL,        /* call or jump instruction */
-	KA_REF_CODE,        /* other reference from code (address, load) */
-	KA_REF_STATIC_KEY,  /* __jump_table entry */
-	KA_REF_STATIC_CALL, /* .static_call_sites entry */
-	KA_REF_EXTABLE,     /* __ex_table entry */
-	KA_REF_ALTINSTR,    /* .altinstructions entry */
-	KA_REF_BUG,         /* __bug_table entry */
-	KA_REF_ANNEX,       /* another table that patches code */
-	KA_REF_DATA,        /* from data: a pointer stored in an object */
-};
-const char *ka_ref_kind_name(enum ka_ref_kind k);
 
 /* diff: how a finding relates OLD to NEW (KA_CHANGE_NONE outside diff). */
 enum ka_change {
@@ -38,34 +25,6 @@ enum ka_change {
 /* "new", "gone", "changed"; NULL for KA_CHANGE_NONE. */
 const char *ka_change_name(enum ka_change c);
 
-/* One inlined function, innermost first in a chain. */
-struct ka_inline_frame {
-	char *function;
-	char *decl_file;
-	unsigned decl_line;
-	char *call_file; /* where it was inlined */
-	unsigned call_line;
-};
-
-/* One place that references a symbol. */
-struct ka_site {
-	char *function; /* containing (out-of-line) function or data object */
-	char *file;     /* source file of the reference, NULL when unknown */
-	unsigned line;
-	enum ka_ref_kind kind;
-	char *section;  /* ELF section of the reference */
-	uint64_t offset; /* offset in that section */
-	struct ka_inline_frame *chain; /* innermost first; empty: direct */
-	size_t n_chain;
-	bool has_debuginfo; /* false: function from the symbol table only */
-};
-
-/* One step of a reference path (export-wrapper, explain). */
-struct ka_path_step {
-	char *symbol;
-	enum ka_ref_kind kind; /* how the previous step reaches this one */
-};
-
 /* A finding's state against a --baseline report (SARIF baselineState). */
 enum ka_baseline_state {
 	KA_BASELINE_NONE,      /* no baseline given */
@@ -73,22 +32,6 @@ enum ka_baseline_state {
 	KA_BASELINE_UNCHANGED, /* in the baseline: reported, never fails the run */
 };
 const char *ka_baseline_state_name(enum ka_baseline_state s);
-
-/* A GPL-only symbol a header inline references (inline-exposure). */
-struct ka_finding_symbol {
-	char *symbol;
-	unsigned instances;        /* instances of the inline carrying it */
-	unsigned inline_instances; /* all instances of the inline */
-	char **via;                /* inner inlines on the way */
-	size_t n_via;
-};
-
-/* A GPL-only export a wrapper reaches, with its own shortest path. */
-struct ka_finding_target {
-	char *symbol;
-	struct ka_path_step *path; /* from the first step after the export */
-	size_t n_path;
-};
 
 struct ka_finding {
 	const char *check; /* stable id, e.g. "gpl-only-use" (static string) */
@@ -106,9 +49,9 @@ struct ka_finding {
 	unsigned rank;       /* first sort key, lower first (0 by default);
 				export-wrapper sets it so thin wrappers lead */
 	char *note;          /* extra line for people, NULL when none */
-	struct ka_finding_symbol *gpl_symbols; /* inline-exposure */
+	struct ka_inline_sym *gpl_symbols; /* inline-exposure, own ones */
 	size_t n_gpl_symbols;
-	struct ka_finding_target *targets; /* export-wrapper */
+	struct ka_wrapper_target *targets; /* export-wrapper */
 	size_t n_targets;
 	double score;        /* ranking weight (export-wrapper), if has_score */
 	bool has_score;
@@ -134,24 +77,12 @@ struct ka_finding *ka_finding_add(struct ka_findings *f, const char *check,
 struct ka_site *ka_finding_add_site(struct ka_finding *f);
 void ka_finding_add_step(struct ka_finding *f, const char *symbol,
 			 enum ka_ref_kind kind);
-void ka_inline_chain_push(struct ka_site *s, const char *function,
-			  const char *decl_file, unsigned decl_line,
-			  const char *call_file, unsigned call_line);
-/* Frees what s owns; NULL or zeroed: nothing; leaves *s zeroed. */
-void ka_site_clear(struct ka_site *s);
-/* Appends a GPL-only symbol (inline-exposure); strings are copied. */
-struct ka_finding_symbol *ka_finding_add_symbol(struct ka_finding *f,
-						const char *symbol);
-void ka_finding_symbol_add_via(struct ka_finding_symbol *s, const char *fn);
-/* Appends a target (export-wrapper); add its steps with ..._target_step. */
-struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
-						const char *symbol);
-void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
-			    enum ka_ref_kind kind);
-/* A target with its steps, copied from steps[0..n). */
-struct ka_finding_target *ka_finding_add_target_path(
-	struct ka_finding *f, const char *symbol,
-	const struct ka_path_step *steps, size_t n);
+/* Appends a copy of an inline's GPL-only symbol (inline-exposure). */
+struct ka_inline_sym *ka_finding_add_symbol(struct ka_finding *f,
+					    const struct ka_inline_sym *y);
+/* Appends a copy of a wrapper's target (export-wrapper). */
+struct ka_wrapper_target *ka_finding_add_target(
+	struct ka_finding *f, const struct ka_wrapper_target *t);
 /*
  * Appends a deep copy of src to dst and returns it: every field a check
  * sets (sites, path, gpl_symbols, targets, score, …), not what the run
@@ -159,8 +90,6 @@ struct ka_finding_target *ka_finding_add_target_path(
  */
 struct ka_finding *ka_finding_copy(struct ka_findings *dst,
 				   const struct ka_finding *src);
-/* Deep copy of from into to (to is overwritten, not cleared). */
-void ka_site_copy(struct ka_site *to, const struct ka_site *from);
 /*
  * A finding's identity across runs and builds, for baselines and diff:
  * 16 hex digits over the check id, module, symbol, the path's symbols and

@@ -42,82 +42,26 @@ struct ka_tree_opts {
 	void *progress_arg;
 };
 
-/* One GPL-only export that instances of a header inline reference. */
-struct ka_inline_sym {
-	char *symbol;
-	unsigned instances; /* distinct instances of the inline carrying it */
-	unsigned by_param;  /* ... where a formal parameter names it */
-	struct strvec via;  /* inner inlines on the way, sorted */
-};
-
-/* A header inline that reaches GPL-only exports (inline-exposure). */
-struct ka_inline_use {
-	char *function, *decl_file;
-	unsigned decl_line;
-	struct strvec gpl_symbols; /* sorted, unique */
-	struct strvec inner;       /* inner inlines on the way, sorted */
-	unsigned instances;        /* instances carrying any of them */
-	unsigned inline_instances; /* all its instances in the build */
-	struct ka_inline_sym *syms; /* per symbol, sorted by symbol */
-	size_t n_syms, cap_syms;
-	char *example_file;        /* one instance, in the kernel sources */
-	unsigned example_line;
-	char *example_object;      /* the object file it was seen in */
-	char *example_function;
-};
-
-/* Paths found by explain SYMBOL. */
-struct ka_explain_path {
-	char *object;             /* vmlinux or module */
-	struct ka_path_step *steps; /* from the export to SYMBOL */
-	size_t n_steps;
-};
-
-/* A non-GPL export that reaches GPL-only exports, as the tree pass saw it. */
-struct ka_wrapper_fact {
-	char *object;   /* the file it was found in (vmlinux or a module) */
-	char *owner;    /* "vmlinux" or the module's name */
-	char *symbol;   /* the export */
-	enum ka_export_type type;
-	uint64_t size;  /* its code bytes (st_size) */
-	/* Shortest path to a GPL-only export: one step and one attributed
-	 * site (the reference's place in the code) per edge. */
-	struct ka_path_step *steps;
-	struct ka_site *sites;
-	size_t n_steps;
-	struct strvec reached; /* every GPL-only export within the depth */
-	/* Every GPL-only export reached, sorted by name, each with its own
-	 * shortest path (steps after the export). */
-	struct ka_wrapper_target {
-		char *symbol;
-		struct ka_path_step *steps;
-		size_t n_steps;
-	} *targets;
-	size_t n_targets;
-};
-
+/* What a tree pass gathers: the build's facts, and how it went. */
 struct ka_tree_result {
 	pthread_mutex_t lock;
 	struct hashmap inlines;   /* "function\tdecl_file:line" -> use */
 	/* ka_inline_key -> instances of every header inline, whole build */
 	struct hashmap inline_counts;
-	struct ka_inline_use **uses;
-	size_t n_uses, cap_uses;
-	struct ka_explain_path *paths;
-	size_t n_paths, cap_paths;
+	/* Header inlines (uses) and reach (when opts.reach) sorted, reach
+	 * merged; wrappers; explain paths. */
+	struct ka_kfacts facts;
 	unsigned files_done, files_total;
 	unsigned files_cached; /* of files_done: facts from the cache */
-	struct ka_wrapper_fact *wrappers;
-	size_t n_wrappers, cap_wrappers;
-	struct ka_reach_fact *reach; /* when opts.reach: sorted, merged */
-	size_t n_reach, cap_reach;
 };
 
 /*
  * What the pass keeps of one file: the facts it adds to the build's (the
- * fields of a ka_tree_result that one file fills: uses, inline_counts,
- * paths, wrappers, reach) and its input problems. Plain data; object paths
- * in it are the file's path and owners its owner.
+ * fields of a ka_tree_result that one file fills: inline_counts and the
+ * facts) and its input problems. Plain data; object paths in it are the
+ * file's path and owners its owner. ka_file_facts_init() makes it empty;
+ * ka_file_facts_free() accepts NULL and a zeroed object and leaves *f
+ * zeroed (so it can be called twice).
  */
 struct ka_file_facts {
 	struct ka_tree_result r;
@@ -127,19 +71,23 @@ void ka_file_facts_init(struct ka_file_facts *f);
 void ka_file_facts_free(struct ka_file_facts *f);
 
 /*
- * Runs over vmlinux and every module, in parallel, gathering facts into res:
- * header inlines that reach GPL-only exports, export wrappers, explain
- * paths. Input problems go to run->diags. Returns 0 or a negative errno.
+ * Runs over vmlinux and every module, in parallel, gathering facts into res
+ * (overwritten): header inlines that reach GPL-only exports with the
+ * verdict of ka_inline_sym_own() on each symbol, export wrappers, explain
+ * paths, reach. Input problems go to run->diags. Returns 0 or a negative
+ * errno; res is safe to free either way.
  */
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res);
-/* Zeroed: nothing (not yet NULL-safe, nor safe to call twice). */
+/* NULL or zeroed: nothing; leaves *res zeroed (so it can be called twice). */
 void ka_tree_result_free(struct ka_tree_result *res);
 /*
  * True when symbol y is the header inline u's own reference (not its
  * callers'): at least 80% of u's instances in the build carry it without
- * a formal parameter naming it. inline-exposure reports these pairs;
- * export-wrapper weighs targets a header inline already exposes less.
+ * a formal parameter naming it. ka_tree_run() stores it in y->own:
+ * inline-exposure reports these pairs; export-wrapper weighs targets a
+ * header inline already exposes less; diff's module-breaks reads it back
+ * from a report.
  */
 bool ka_inline_sym_own(const struct ka_inline_use *u,
 		       const struct ka_inline_sym *y);

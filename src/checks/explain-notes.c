@@ -26,8 +26,8 @@ void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
 {
 	struct hashmap seen = { 0 };
 	struct strvec keys = { 0 };
-	for (size_t i = 0; i < res->n_paths; i++) {
-		const struct ka_explain_path *p = &res->paths[i];
+	for (size_t i = 0; i < res->facts.n_paths; i++) {
+		const struct ka_explain_path *p = &res->facts.paths[i];
 		const struct ka_export *x = ka_exportdb_find(&run->exports,
 							     p->steps[0].symbol);
 		char *chain = steps_text(p);
@@ -53,15 +53,12 @@ void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
 	}
 	hashmap_free(&seen);
 	strvec_free(&keys);
-	for (size_t i = 0; i < res->n_uses; i++) {
-		const struct ka_inline_use *u = res->uses[i];
-		const struct ka_inline_sym *y = NULL;
-		for (size_t k = 0; k < u->n_syms && !y; k++)
-			if (strcmp(u->syms[k].symbol, sym) == 0)
-				y = &u->syms[k];
+	for (size_t i = 0; i < res->facts.n_uses; i++) {
+		const struct ka_inline_use *u = res->facts.uses[i];
+		const struct ka_inline_sym *y = ka_inline_use_sym(u, sym);
 		/* As inline-exposure decides: the inline's own reference, not
 		 * generic machinery (arch_static_branch) given the caller's key. */
-		if (!y || !ka_inline_sym_own(u, y))
+		if (!y || !y->own)
 			continue;
 		struct ka_finding *f = ka_finding_add(
 			&run->findings, ka_check_explain_inline.id,
@@ -79,7 +76,7 @@ void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
 			ka_finding_add_step(f, u->inner.v[k], KA_REF_CALL);
 		ka_finding_add_step(f, sym, KA_REF_CODE);
 	}
-	if (!res->n_paths && !run->findings.n)
+	if (!res->facts.n_paths && !run->findings.n)
 		ka_finding_add(&run->findings, ka_check_explain_export.id,
 			ka_check_explain_export.severity,
 			       NULL, NULL, sym,

@@ -51,9 +51,7 @@ static struct ka_finding *report(const struct ka_wrapper_fact *w,
 		}
 	}
 	for (size_t i = 0; i < w->n_targets; i++)
-		ka_finding_add_target_path(f, w->targets[i].symbol,
-					   w->targets[i].steps,
-					   w->targets[i].n_steps);
+		ka_finding_add_target(f, &w->targets[i]);
 	if (w->reached.n > 1) {
 		size_t len = 0;
 		for (size_t i = 0; i < w->reached.n; i++)
@@ -134,16 +132,17 @@ struct target_facts {
 static void facts_build(struct target_facts *t, const struct ka_tree_result *res)
 {
 	*t = (struct target_facts){ 0 };
-	for (size_t i = 0; i < res->n_wrappers; i++)
-		for (size_t k = 0; k < res->wrappers[i].n_targets; k++) {
-			const char *s = res->wrappers[i].targets[k].symbol;
+	const struct ka_kfacts *kf = &res->facts;
+	for (size_t i = 0; i < kf->n_wrappers; i++)
+		for (size_t k = 0; k < kf->wrappers[i].n_targets; k++) {
+			const char *s = kf->wrappers[i].targets[k].symbol;
 			uintptr_t n = (uintptr_t)hashmap_get(&t->wrappers, s);
 			hashmap_put(&t->wrappers, s, (void *)(n + 1));
 		}
-	for (size_t i = 0; i < res->n_uses; i++) {
-		const struct ka_inline_use *u = res->uses[i];
+	for (size_t i = 0; i < kf->n_uses; i++) {
+		const struct ka_inline_use *u = kf->uses[i];
 		for (size_t k = 0; k < u->n_syms; k++)
-			if (ka_inline_sym_own(u, &u->syms[k]))
+			if (u->syms[k].own)
 				hashmap_put(&t->inlined, u->syms[k].symbol,
 					    (void *)u);
 	}
@@ -188,9 +187,10 @@ static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 	struct ka_findings local = { 0 };
 	struct target_facts tf;
 	facts_build(&tf, res);
-	struct rank_ent *r = xcalloc(res->n_wrappers + 1, sizeof(*r));
-	for (size_t i = 0; i < res->n_wrappers; i++) {
-		const struct ka_wrapper_fact *w = &res->wrappers[i];
+	const struct ka_kfacts *kf = &res->facts;
+	struct rank_ent *r = xcalloc(kf->n_wrappers + 1, sizeof(*r));
+	for (size_t i = 0; i < kf->n_wrappers; i++) {
+		const struct ka_wrapper_fact *w = &kf->wrappers[i];
 		struct ka_finding *f = report(w, &local);
 		bool plumbing;
 		double score = score_of(w, &tf, &plumbing);
@@ -207,8 +207,8 @@ static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 			f->note = n;
 		}
 	}
-	qsort(r, res->n_wrappers, sizeof(*r), cmp_rank);
-	for (size_t i = 0; i < res->n_wrappers; i++)
+	qsort(r, kf->n_wrappers, sizeof(*r), cmp_rank);
+	for (size_t i = 0; i < kf->n_wrappers; i++)
 		local.v[r[i].idx].rank = (unsigned)(i + 1);
 	free(r);
 	hashmap_free(&tf.wrappers);

@@ -39,20 +39,9 @@ static void report(struct ka_run *run, const struct ka_inline_use *u,
 		u->function, gpl->n > 1 ? "exports" : "export", syms,
 		via ? " through inner inline" : "",
 		via && inner->n > 1 ? "s " : via ? " " : "", via ? via : "");
-	for (size_t k = 0; k < u->n_syms; k++) {
-		const struct ka_inline_sym *y = &u->syms[k];
-		if (!ka_inline_sym_own(u, y))
-			continue;
-		struct ka_finding_symbol *fs = ka_finding_add_symbol(f, y->symbol);
-		fs->instances = y->instances - y->by_param;
-		/* Never fewer than those carrying it (an out-of-line copy
-		 * without an abstract origin is not counted as an instance). */
-		fs->inline_instances = u->inline_instances > y->instances
-					       ? u->inline_instances
-					       : y->instances;
-		for (size_t j = 0; j < y->via.n; j++)
-			ka_finding_symbol_add_via(fs, y->via.v[j]);
-	}
+	for (size_t k = 0; k < u->n_syms; k++)
+		if (u->syms[k].own)
+			ka_finding_add_symbol(f, &u->syms[k]);
 	f->line = u->decl_line;
 	f->count = instances;
 	f->note = xasprintf(
@@ -80,19 +69,19 @@ static void run_kernel(struct ka_run *run, const struct ka_tree_result *res)
 {
 	if (!res)
 		return;
-	for (size_t i = 0; i < res->n_uses; i++) {
-		const struct ka_inline_use *u = res->uses[i];
+	for (size_t i = 0; i < res->facts.n_uses; i++) {
+		const struct ka_inline_use *u = res->facts.uses[i];
 		struct strvec gpl = { 0 }, inner = { 0 };
 		unsigned instances = 0;
 		for (size_t k = 0; k < u->n_syms; k++) {
 			const struct ka_inline_sym *y = &u->syms[k];
-			if (!ka_inline_sym_own(u, y))
+			if (!y->own)
 				continue;
 			strvec_push(&gpl, y->symbol);
 			for (size_t j = 0; j < y->via.n; j++)
 				strvec_push(&inner, y->via.v[j]);
-			if (y->instances - y->by_param > instances)
-				instances = y->instances - y->by_param;
+			if (ka_inline_sym_own_instances(y) > instances)
+				instances = ka_inline_sym_own_instances(y);
 		}
 		strvec_sort_unique(&inner);
 		if (gpl.n)

@@ -106,21 +106,20 @@ static bool imports(const struct ka_module *m, const char *sym)
  * against OLD either).
  */
 static char *join_new(const struct ka_diff *d, const struct ka_module *m,
-		      const struct ka_inline_fact *nf,
-		      const struct ka_inline_fact *of, size_t *count)
+		      const struct ka_inline_use *nf,
+		      const struct ka_inline_use *of, size_t *count)
 {
-	const struct strvec *nv = &nf->gpl_symbols;
 	char *s = xstrdup("");
 	*count = 0;
-	for (size_t i = 0; i < nv->n; i++) {
+	for (size_t i = 0; i < nf->n_syms; i++) {
+		const char *sym = nf->syms[i].symbol;
 		const struct ka_export *o =
-			ka_exportdb_find(&d->old_side->exports, nv->v[i]);
-		if ((of && strvec_contains(&of->gpl_symbols, nv->v[i])) ||
-		    !ka_inline_fact_intrinsic(nf, i) ||
+			ka_exportdb_find(&d->old_side->exports, sym);
+		if ((of && ka_inline_use_sym(of, sym)) || !nf->syms[i].own ||
 		    (o && ka_export_type_is_gpl_only(o->type) &&
-		     imports(m, nv->v[i])))
+		     imports(m, sym)))
 			continue;
-		char *t = xasprintf("%s%s%s", s, *count ? ", " : "", nv->v[i]);
+		char *t = xasprintf("%s%s%s", s, *count ? ", " : "", sym);
 		free(s);
 		s = t;
 		(*count)++;
@@ -132,8 +131,8 @@ static char *join_new(const struct ka_diff *d, const struct ka_module *m,
 static char *breaking(const struct ka_diff *d, const struct ka_module *m,
 		      const struct ka_inline_used *u)
 {
-	const struct ka_inline_fact *nf = ka_report_inline(d->new_side,
-							   u->function);
+	const struct ka_inline_use *nf = ka_report_inline(d->new_side,
+							  u->function);
 	if (!nf)
 		return NULL;
 	size_t n;
@@ -179,7 +178,7 @@ static void inlines(struct ka_run *run, const struct ka_diff *d,
 			continue;
 		char *in_outer = outer && same_outer
 			? xasprintf(" (inlined in %s())", outer) : xstrdup("");
-		const struct ka_inline_fact *nf =
+		const struct ka_inline_use *nf =
 			ka_report_inline(d->new_side, u->function);
 		struct ka_finding *f = ka_finding_add(
 			&run->findings, ka_check_module_breaks.id,

@@ -200,9 +200,12 @@ static bool side_fork(struct side *s)
 		if (!s->set_up)
 			side_setup(s);
 		walk(s);
-		if (s->walked)
-			ka_kfacts_from_tree(&kf, &s->res, s->run.max_depth);
-		s->run.kfacts = &kf; /* with its problems, even when empty */
+		if (s->walked) {
+			s->res.facts.max_depth = s->run.max_depth;
+			s->run.kfacts = &s->res.facts;
+		} else {
+			s->run.kfacts = &kf; /* with its problems, even empty */
+		}
 		int r = out ? ka_emit_json.emit(out, &s->run, NULL) : -EIO;
 		if (!out || fclose(out) != 0 || r < 0)
 			_exit(3);

@@ -34,7 +34,6 @@ static int do_tree(int argc, char *argv[])
 	struct ka_tree_opts topts = { .checks = true };
 	struct ka_tree_result res;
 	struct ka_walk walk;
-	struct ka_kfacts kfacts = { 0 };
 	bool have_res = false;
 	int status;
 
@@ -64,8 +63,8 @@ static int do_tree(int argc, char *argv[])
 	have_res = true;
 	ka_checks_run_kernel(&run, &res);
 	if (topts.reach) {
-		ka_kfacts_from_tree(&kfacts, &res, run.max_depth);
-		run.kfacts = &kfacts;
+		res.facts.max_depth = run.max_depth;
+		run.kfacts = &res.facts;
 	}
 
 finish:
@@ -73,7 +72,6 @@ finish:
 out:
 	if (have_res)
 		ka_tree_result_free(&res);
-	ka_kfacts_free(&kfacts);
 	strvec_free(&topts.modules);
 	ka_tree_inputs_free(&cli);
 	ka_run_free(&run);

@@ -218,22 +218,28 @@ static struct json_object *steps_json(const struct ka_path_step *v, size_t n)
 	return a;
 }
 
+static struct json_object *strings_json(const struct strvec *sv)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, ka_json_string(sv->v[i]));
+	return a;
+}
+
 /* inline-exposure: one entry per GPL-only symbol, with its evidence. */
 struct json_object *ka_json_gpl_symbols(const struct ka_finding *f)
 {
 	struct json_object *a = json_object_new_array();
 
 	for (size_t i = 0; i < f->n_gpl_symbols; i++) {
-		const struct ka_finding_symbol *s = &f->gpl_symbols[i];
+		const struct ka_inline_sym *s = &f->gpl_symbols[i];
 		struct json_object *o = json_object_new_object();
-		struct json_object *via = json_object_new_array();
 		add(o, "symbol", ka_json_string(s->symbol));
-		add(o, "instances", json_object_new_int64(s->instances));
+		add(o, "instances",
+		    json_object_new_int64(ka_inline_sym_own_instances(s)));
 		add(o, "inline_instances",
 		    json_object_new_int64(s->inline_instances));
-		for (size_t k = 0; k < s->n_via; k++)
-			json_object_array_add(via, ka_json_string(s->via[k]));
-		add(o, "via", via);
+		add(o, "via", strings_json(&s->via));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -247,8 +253,8 @@ struct json_object *ka_json_targets(const struct ka_finding *f)
 	for (size_t i = 0; i < f->n_targets; i++) {
 		struct json_object *o = json_object_new_object();
 		add(o, "symbol", ka_json_string(f->targets[i].symbol));
-		add(o, "path", steps_json(f->targets[i].path,
-					  f->targets[i].n_path));
+		add(o, "path", steps_json(f->targets[i].steps,
+					  f->targets[i].n_steps));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -355,14 +361,6 @@ static int cmp_export(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static struct json_object *strings_json(const struct strvec *sv)
-{
-	struct json_object *a = json_object_new_array();
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, ka_json_string(sv->v[i]));
-	return a;
-}
-
 void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
 {
 	const struct ka_exportdb *db = &run->exports;
@@ -395,21 +393,27 @@ void ka_json_kernel_facts(struct json_object *root, const struct ka_run *run)
 	add(root, "exports", a);
 
 	a = json_object_new_array();
-	for (size_t i = 0; i < kf->n_inlines; i++) {
-		const struct ka_inline_fact *u = &kf->inlines[i];
+	for (size_t i = 0; i < kf->n_uses; i++) {
+		const struct ka_inline_use *u = kf->uses[i];
 		struct json_object *o = json_object_new_object();
+		struct json_object *syms = json_object_new_array();
+		/* Per symbol: the instances that carry it as the inline's own,
+		 * 0 when callers hand it in. */
+		struct json_object *own = json_object_new_array();
+		for (size_t k = 0; k < u->n_syms; k++) {
+			const struct ka_inline_sym *y = &u->syms[k];
+			json_object_array_add(syms, ka_json_string(y->symbol));
+			json_object_array_add(own, json_object_new_int64(
+				y->own ? ka_inline_sym_own_instances(y) : 0));
+		}
 		add(o, "function", ka_json_string(u->function));
 		add(o, "decl_file", ka_json_string(u->decl_file));
 		add(o, "decl_line", ka_json_line(u->decl_line));
-		add(o, "gpl_symbols", strings_json(&u->gpl_symbols));
-		if (u->gpl_instances) {
-			struct json_object *c = json_object_new_array();
-			for (size_t k = 0; k < u->gpl_symbols.n; k++)
-				json_object_array_add(c, json_object_new_int64(
-							 u->gpl_instances[k]));
-			add(o, "gpl_instances", c);
-		}
-		add(o, "instances", json_object_new_int64(u->instances));
+		add(o, "gpl_symbols", syms);
+		add(o, "gpl_instances", own);
+		add(o, "instances", json_object_new_int64(
+			u->inline_instances > u->instances ? u->inline_instances
+							   : u->instances));
 		json_object_array_add(a, o);
 	}
 	add(root, "inline_uses", a);

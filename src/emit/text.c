@@ -259,20 +259,20 @@ static void print_group(FILE *out, const struct ka_finding *f,
 static void print_details(FILE *out, const struct ka_finding *f)
 {
 	for (size_t i = 0; i < f->n_gpl_symbols; i++) {
-		const struct ka_finding_symbol *y = &f->gpl_symbols[i];
+		const struct ka_inline_sym *y = &f->gpl_symbols[i];
 		fprintf(out, "  symbol %s: in %u of %u instances", y->symbol,
-			y->instances, y->inline_instances);
-		for (size_t k = 0; k < y->n_via; k++)
-			fprintf(out, "%s%s", k ? ", " : ", via ", y->via[k]);
+			ka_inline_sym_own_instances(y), y->inline_instances);
+		for (size_t k = 0; k < y->via.n; k++)
+			fprintf(out, "%s%s", k ? ", " : ", via ", y->via.v[k]);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < f->n_targets; i++) {
-		const struct ka_finding_target *t = &f->targets[i];
+		const struct ka_wrapper_target *t = &f->targets[i];
 		fprintf(out, "  target %s:", t->symbol);
-		for (size_t k = 0; k < t->n_path; k++)
+		for (size_t k = 0; k < t->n_steps; k++)
 			fprintf(out, "%s%s (%s)", k ? " ->" : " ",
-				t->path[k].symbol,
-				ka_ref_kind_name(t->path[k].kind));
+				t->steps[k].symbol,
+				ka_ref_kind_name(t->steps[k].kind));
 		fputc('\n', out);
 	}
 	if (f->has_score)

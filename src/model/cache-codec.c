@@ -56,7 +56,7 @@ static void put_site(struct ka_wbuf *b, const struct ka_site *s)
 static void put_payload(struct ka_wbuf *b, const char *path,
 			const struct ka_file_facts *f)
 {
-	const struct ka_tree_result *r = &f->r;
+	const struct ka_kfacts *r = &f->r.facts;
 	ka_wbuf_u32(b, (uint32_t)f->diags.n);
 	for (size_t i = 0; i < f->diags.n; i++) {
 		const struct ka_diag *d = &f->diags.v[i];
@@ -67,8 +67,8 @@ static void put_payload(struct ka_wbuf *b, const char *path,
 		ka_wbuf_u32(b, d->line);
 		ka_wbuf_str(b, d->message);
 	}
-	ka_wbuf_u32(b, (uint32_t)r->inline_counts.n);
-	hashmap_foreach(&r->inline_counts, slot) {
+	ka_wbuf_u32(b, (uint32_t)f->r.inline_counts.n);
+	hashmap_foreach(&f->r.inline_counts, slot) {
 		const struct ka_inline_count *n = slot->value;
 		ka_wbuf_str(b, n->key);
 		ka_wbuf_u32(b, n->n);
@@ -206,7 +206,7 @@ static void get_site(struct ka_rbuf *b, struct ka_site *s)
 static void get_payload(struct ka_rbuf *b, const char *path,
 			const char *owner, struct ka_file_facts *f)
 {
-	struct ka_tree_result *r = &f->r;
+	struct ka_kfacts *r = &f->r.facts;
 	uint32_t n = ka_rbuf_count(b, 14);
 	for (uint32_t i = 0; i < n && !b->bad; i++) {
 		bool fatal = ka_rbuf_u8(b), self = ka_rbuf_u8(b);
@@ -224,7 +224,7 @@ static void get_payload(struct ka_rbuf *b, const char *path,
 		char *key = need_str(b);
 		unsigned v = ka_rbuf_u32(b);
 		if (!b->bad)
-			ka_inline_count_add(&r->inline_counts, key, v);
+			ka_inline_count_add(&f->r.inline_counts, key, v);
 		free(key);
 	}
 	n = ka_rbuf_count(b, 36);
@@ -252,8 +252,6 @@ static void get_payload(struct ka_rbuf *b, const char *path,
 			y->instances = ka_rbuf_u32(b);
 			y->by_param = ka_rbuf_u32(b);
 			get_strvec(b, &y->via);
-			if (y->symbol)
-				strvec_push(&u->gpl_symbols, y->symbol);
 		}
 	}
 	n = ka_rbuf_count(b, 25);

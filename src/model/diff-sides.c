@@ -1,47 +1,32 @@
 /*
  * The sides of a diff as plain facts: a tree pass turned into the same
- * struct ka_report a `tree -j` report is read into, lookups the diff
- * checks share, and the header inlines a module under audit uses.
+ * struct ka_report a `tree -j` report is read into (its facts moved, not
+ * converted), lookups the diff checks share, and the header inlines a
+ * module under audit uses.
  */
 #include <stdlib.h>
 
 #include "ksymaudit/diff.h"
 
-void ka_kfacts_from_tree(struct ka_kfacts *kf, struct ka_tree_result *res,
-			 unsigned max_depth)
+/* The facts of res a `tree -j` report carries (header inlines and reach). */
+static void take_facts(struct ka_kfacts *kf, struct ka_tree_result *res,
+		       unsigned max_depth)
 {
-	*kf = (struct ka_kfacts){ .max_depth = max_depth };
-	for (size_t i = 0; i < res->n_uses; i++) {
-		const struct ka_inline_use *u = res->uses[i];
-		ARRAY_GROW(kf->inlines, kf->n_inlines, kf->cap_inlines);
-		struct ka_inline_fact *f = &kf->inlines[kf->n_inlines++];
-		*f = (struct ka_inline_fact){
-			.function = xstrdup(u->function),
-			.decl_file = xstrdup(u->decl_file),
-			.decl_line = u->decl_line,
-			.instances = u->inline_instances > u->instances
-				? u->inline_instances : u->instances };
-		/* Per symbol: the instances that carry it on their own, 0
-		 * when inline-exposure's evidence says callers hand it in. */
-		f->gpl_instances = xcalloc(u->gpl_symbols.n + 1,
-					   sizeof(*f->gpl_instances));
-		for (size_t k = 0; k < u->gpl_symbols.n; k++) {
-			strvec_push(&f->gpl_symbols, u->gpl_symbols.v[k]);
-			for (size_t j = 0; j < u->n_syms; j++) {
-				const struct ka_inline_sym *y = &u->syms[j];
-				if (!strcmp(y->symbol, u->gpl_symbols.v[k]) &&
-				    ka_inline_sym_own(u, y))
-					f->gpl_instances[k] =
-						y->instances - y->by_param;
-			}
-		}
-	}
-	kf->reach = res->reach;
-	kf->n_reach = res->n_reach;
-	kf->cap_reach = res->cap_reach;
-	res->reach = NULL;
-	res->n_reach = res->cap_reach = 0;
-	ka_kfacts_sort(kf);
+	*kf = (struct ka_kfacts){ .uses = res->facts.uses,
+				  .n_uses = res->facts.n_uses,
+				  .cap_uses = res->facts.cap_uses,
+				  .reach = res->facts.reach,
+				  .n_reach = res->facts.n_reach,
+				  .cap_reach = res->facts.cap_reach,
+				  .max_depth = max_depth };
+	res->facts.uses = NULL;
+	res->facts.n_uses = res->facts.cap_uses = 0;
+	res->facts.reach = NULL;
+	res->facts.n_reach = res->facts.cap_reach = 0;
+	/* The walk's index points into the uses: it goes with them. */
+	hashmap_foreach(&res->inlines, slot)
+		free((char *)slot->key);
+	hashmap_free(&res->inlines);
 }
 
 void ka_report_from_tree(struct ka_report *out, const char *label,
@@ -52,15 +37,15 @@ void ka_report_from_tree(struct ka_report *out, const char *label,
 	side->exports = (struct ka_exportdb){ 0 };
 	out->findings = side->findings;
 	side->findings = (struct ka_findings){ 0 };
-	ka_kfacts_from_tree(&out->facts, res, side->max_depth);
+	take_facts(&out->facts, res, side->max_depth);
 }
 
-const struct ka_inline_fact *ka_report_inline(const struct ka_report *r,
-					      const char *fn)
+const struct ka_inline_use *ka_report_inline(const struct ka_report *r,
+					     const char *fn)
 {
-	for (size_t i = 0; i < r->facts.n_inlines; i++)
-		if (!strcmp(r->facts.inlines[i].function, fn))
-			return &r->facts.inlines[i];
+	for (size_t i = 0; i < r->facts.n_uses; i++)
+		if (!strcmp(r->facts.uses[i]->function, fn))
+			return r->facts.uses[i];
 	return NULL;
 }
 

@@ -94,8 +94,9 @@ static struct ka_inline_use *use_get(struct ka_tree_result *res,
 	u->function = xstrdup(fn);
 	u->decl_file = xstrdup(decl);
 	u->decl_line = line;
-	ARRAY_GROW(res->uses, res->n_uses, res->cap_uses);
-	res->uses[res->n_uses++] = u;
+	struct ka_kfacts *kf = &res->facts;
+	ARRAY_GROW(kf->uses, kf->n_uses, kf->cap_uses);
+	kf->uses[kf->n_uses++] = u;
 	hashmap_put(&res->inlines, key, u);
 	return u;
 }
@@ -108,8 +109,6 @@ static size_t use_sym(struct ka_inline_use *u, const char *symbol)
 			return i;
 	ARRAY_GROW(u->syms, u->n_syms, u->cap_syms);
 	u->syms[u->n_syms] = (struct ka_inline_sym){ .symbol = xstrdup(symbol) };
-	if (!strvec_contains(&u->gpl_symbols, symbol))
-		strvec_push(&u->gpl_symbols, symbol);
 	return u->n_syms++;
 }
 
@@ -334,7 +333,7 @@ static void explain_paths(struct filectx *c)
 	const struct ka_graph *g = &c->g;
 	const char *x = c->sh->o->explain;
 	unsigned max = c->sh->run->max_depth ? c->sh->run->max_depth : 3;
-	struct ka_tree_result *res = c->out;
+	struct ka_kfacts *res = &c->out->facts;
 	/* Reverse index: edges by target node. */
 	uint32_t *by_to = xcalloc(g->n_edges + 1, sizeof(*by_to));
 	uint32_t *start = xcalloc(g->n_nodes + 1, sizeof(*start));
@@ -587,7 +586,7 @@ static void walk_file(struct shared *sh, const struct job *j, struct ka_elf *e,
 		ka_diag_add(c.diags, false, j->path, 0,
 			    "no debug info: header inlines not attributed");
 
-	struct ka_tree_result *out = c.out;
+	struct ka_kfacts *out = &c.out->facts;
 	if (sh->o->reach)
 		out->n_reach = out->cap_reach =
 			ka_reach_collect(&c.g, c.owner, sh->run->max_depth
@@ -602,7 +601,7 @@ static void walk_file(struct shared *sh, const struct job *j, struct ka_elf *e,
 	/* Every instance of every header inline: what decides whether a
 	 * reference is the inline's own (ka_inline_sym_own), for explain too. */
 	if (sh->o->checks || sh->o->explain)
-		(void)ka_inline_counts(dw, &out->inline_counts);
+		(void)ka_inline_counts(dw, &c.out->inline_counts);
 	param_evidence(&c);
 	gather_inlines(&c);
 	if (sh->o->explain)
@@ -620,8 +619,8 @@ static void merge_facts(struct shared *sh, struct job *j,
 			struct ka_file_facts *f)
 {
 	struct ka_tree_result *res = sh->res;
-	struct ka_tree_result *r = &f->r;
-	merge_counts(res, &r->inline_counts);
+	merge_counts(res, &f->r.inline_counts);
+	struct ka_kfacts *r = &f->r.facts, *all = &res->facts;
 	for (size_t i = 0; i < r->n_uses; i++) {
 		const struct ka_inline_use *u = r->uses[i];
 		struct ka_inline_use *g =
@@ -645,18 +644,18 @@ static void merge_facts(struct shared *sh, struct job *j,
 				    u->example_line, u->example_function);
 	}
 	for (size_t i = 0; i < r->n_wrappers; i++) {
-		ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
-		res->wrappers[res->n_wrappers++] = r->wrappers[i];
+		ARRAY_GROW(all->wrappers, all->n_wrappers, all->cap_wrappers);
+		all->wrappers[all->n_wrappers++] = r->wrappers[i];
 	}
 	r->n_wrappers = 0;
 	for (size_t i = 0; i < r->n_reach; i++) {
-		ARRAY_GROW(res->reach, res->n_reach, res->cap_reach);
-		res->reach[res->n_reach++] = r->reach[i];
+		ARRAY_GROW(all->reach, all->n_reach, all->cap_reach);
+		all->reach[all->n_reach++] = r->reach[i];
 	}
 	r->n_reach = 0;
 	for (size_t i = 0; i < r->n_paths; i++) {
-		ARRAY_GROW(res->paths, res->n_paths, res->cap_paths);
-		res->paths[res->n_paths++] = r->paths[i];
+		ARRAY_GROW(all->paths, all->n_paths, all->cap_paths);
+		all->paths[all->n_paths++] = r->paths[i];
 	}
 	r->n_paths = 0;
 	j->diags = f->diags; /* added to the run's in the jobs' order */
@@ -753,18 +752,6 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->symbol, y->symbol);
 }
 
-static int cmp_use(const void *a, const void *b)
-{
-	const struct ka_inline_use *x = *(const struct ka_inline_use *const *)a;
-	const struct ka_inline_use *y = *(const struct ka_inline_use *const *)b;
-	int c = strcmp(x->decl_file, y->decl_file);
-	if (c)
-		return c;
-	if (x->decl_line != y->decl_line)
-		return x->decl_line < y->decl_line ? -1 : 1;
-	return strcmp(x->function, y->function);
-}
-
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res)
 {
@@ -794,14 +781,13 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 	}
 	free(sh.jobs);
 
-	if (res->n_uses)
-		qsort(res->uses, res->n_uses, sizeof(*res->uses), cmp_use);
-	ka_reach_merge(res->reach, &res->n_reach);
-	for (size_t i = 0; i < res->n_uses; i++) {
-		strvec_sort_unique(&res->uses[i]->gpl_symbols);
+	struct ka_kfacts *kf = &res->facts;
+	ka_reach_merge(kf->reach, &kf->n_reach);
+	ka_kfacts_sort(kf);
+	for (size_t i = 0; i < kf->n_uses; i++) {
+		struct ka_inline_use *u = kf->uses[i];
 		/* Thread order decides which is seen first: sort for stable output. */
-		strvec_sort_unique(&res->uses[i]->inner);
-		struct ka_inline_use *u = res->uses[i];
+		strvec_sort_unique(&u->inner);
 		char *key = ka_inline_key(u->function, u->decl_file, u->decl_line);
 		const struct ka_inline_count *n =
 			hashmap_get(&res->inline_counts, key);
@@ -809,8 +795,13 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		free(key);
 		if (u->n_syms)
 			qsort(u->syms, u->n_syms, sizeof(*u->syms), cmp_sym);
-		for (size_t k = 0; k < u->n_syms; k++)
-			strvec_sort_unique(&u->syms[k].via);
+		for (size_t k = 0; k < u->n_syms; k++) {
+			struct ka_inline_sym *y = &u->syms[k];
+			strvec_sort_unique(&y->via);
+			y->own = ka_inline_sym_own(u, y);
+			y->inline_instances = u->inline_instances > y->instances
+				? u->inline_instances : y->instances;
+		}
 	}
 	return 0;
 }
@@ -847,62 +838,22 @@ void ka_file_facts_init(struct ka_file_facts *f)
 
 void ka_file_facts_free(struct ka_file_facts *f)
 {
+	if (!f)
+		return;
 	ka_tree_result_free(&f->r);
 	ka_diags_free(&f->diags);
 }
 
 void ka_tree_result_free(struct ka_tree_result *res)
 {
-	for (size_t i = 0; i < res->n_uses; i++) {
-		struct ka_inline_use *u = res->uses[i];
-		free(u->function);
-		free(u->decl_file);
-		strvec_free(&u->gpl_symbols);
-		strvec_free(&u->inner);
-		for (size_t k = 0; k < u->n_syms; k++) {
-			free(u->syms[k].symbol);
-			strvec_free(&u->syms[k].via);
-		}
-		free(u->syms);
-		free(u->example_file);
-		free(u->example_object);
-		free(u->example_function);
-		free(u);
-	}
-	free(res->uses);
+	if (!res)
+		return;
+	ka_kfacts_free(&res->facts);
 	hashmap_foreach(&res->inlines, slot)
 		free((char *)slot->key);
 	hashmap_free(&res->inlines);
 	ka_inline_counts_free(&res->inline_counts);
-	for (size_t i = 0; i < res->n_paths; i++) {
-		for (size_t k = 0; k < res->paths[i].n_steps; k++)
-			free(res->paths[i].steps[k].symbol);
-		free(res->paths[i].steps);
-		free(res->paths[i].object);
-	}
-	free(res->paths);
-	for (size_t i = 0; i < res->n_wrappers; i++) {
-		struct ka_wrapper_fact *f = &res->wrappers[i];
-		free(f->object);
-		free(f->owner);
-		free(f->symbol);
-		for (size_t k = 0; k < f->n_steps; k++) {
-			free(f->steps[k].symbol);
-			ka_site_clear(&f->sites[k]);
-		}
-		free(f->steps);
-		free(f->sites);
-		strvec_free(&f->reached);
-		for (size_t k = 0; k < f->n_targets; k++) {
-			for (size_t j = 0; j < f->targets[k].n_steps; j++)
-				free(f->targets[k].steps[j].symbol);
-			free(f->targets[k].steps);
-			free(f->targets[k].symbol);
-		}
-		free(f->targets);
-	}
-	free(res->wrappers);
-	struct ka_kfacts kf = { .reach = res->reach, .n_reach = res->n_reach };
-	ka_kfacts_free(&kf);
+	/* A zeroed mutex is PTHREAD_MUTEX_INITIALIZER: destroying it is fine. */
 	pthread_mutex_destroy(&res->lock);
+	*res = (struct ka_tree_result){ 0 };
 }

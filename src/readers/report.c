@@ -185,11 +185,13 @@ static void read_gpl_symbols(struct rd *c, json_object *fo, const char *where,
 		    ka_jread_uint(&c->j, o, w, "inline_instances", UINT_MAX,
 				  &all) &&
 		    ka_jread_strings(&c->j, o, w, "via", &via)) {
-			struct ka_finding_symbol *s = ka_finding_add_symbol(f, sym);
-			s->instances = (unsigned)inst;
-			s->inline_instances = (unsigned)all;
-			for (size_t k = 0; k < via.n; k++)
-				ka_finding_symbol_add_via(s, via.v[k]);
+			/* A finding names the inline's own symbols: instances
+			 * are those that carry it on their own. */
+			struct ka_inline_sym y = {
+				.symbol = (char *)sym, .instances = (unsigned)inst,
+				.via = via, .own = true,
+				.inline_instances = (unsigned)all };
+			ka_finding_add_symbol(f, &y);
 		}
 		strvec_free(&via);
 		free(w);
@@ -208,8 +210,11 @@ static void read_targets(struct rd *c, json_object *fo, const char *where,
 		json_object *p = NULL;
 		if (o && ka_jread_str(&c->j, o, w, "symbol", true, &sym))
 			p = ka_jread_array(&c->j, o, w, "path", false);
-		struct ka_finding_target *t = c->j.bad ? NULL
-					      : ka_finding_add_target(f, sym);
+		struct ka_wrapper_target *t = NULL;
+		if (!c->j.bad) {
+			struct ka_wrapper_target x = { .symbol = (char *)sym };
+			t = ka_finding_add_target(f, &x);
+		}
 		for (size_t k = 0; t && p && !c->j.bad &&
 				   k < json_object_array_length(p); k++) {
 			char *ws, *at = xasprintf("%s.path", w);
@@ -218,7 +223,7 @@ static void read_targets(struct rd *c, json_object *fo, const char *where,
 			enum ka_ref_kind kind;
 			if (so && ka_jread_str(&c->j, so, ws, "symbol", true, &step) &&
 			    ka_jread_kind(&c->j, so, ws, &kind))
-				ka_finding_target_step(t, step, kind);
+				ka_wrapper_target_step(t, step, kind);
 			free(ws);
 			free(at);
 		}
@@ -268,38 +273,46 @@ static void read_findings(struct rd *c, json_object *root)
 
 /* ---- facts ---- */
 
-/* gpl_instances: optional, one count per gpl_symbols entry. */
-static void read_counts(struct rd *c, json_object *o, const char *where,
-			struct ka_inline_fact *u)
+/*
+ * gpl_symbols, and gpl_instances (optional): per symbol, the instances
+ * that carry it as the inline's own, 0 when callers hand it in. Without
+ * them (older reports) every symbol counts as the inline's own.
+ */
+static void read_syms(struct rd *c, json_object *o, const char *where,
+		      struct ka_inline_use *u)
 {
-	json_object *a = ka_jread_array(&c->j, o, where, "gpl_instances", false);
-	if (!a || c->j.bad)
+	struct strvec names = { 0 };
+	if (!ka_jread_strings(&c->j, o, where, "gpl_symbols", &names)) {
+		strvec_free(&names);
 		return;
-	if (json_object_array_length(a) != u->gpl_symbols.n) {
+	}
+	json_object *a = ka_jread_array(&c->j, o, where, "gpl_instances", false);
+	if (a && !c->j.bad && json_object_array_length(a) != names.n) {
 		ka_jread_bad(&c->j, where, "'gpl_instances' and "
 			     "'gpl_symbols' differ in length");
-		return;
+		a = NULL;
 	}
-	u->gpl_instances = xcalloc(u->gpl_symbols.n + 1,
-				   sizeof(*u->gpl_instances));
-	for (size_t i = 0; i < u->gpl_symbols.n; i++) {
-		json_object *v = json_object_array_get_idx(a, i);
-		int64_t n = v && json_object_is_type(v, json_type_int)
-			? json_object_get_int64(v) : -1;
-		if (n < 0 || n > UINT_MAX) {
-			ka_jread_bad(&c->j, where,
-				     "'gpl_instances[%zu]' is not a count", i);
-			return;
+	u->syms = xcalloc(names.n + 1, sizeof(*u->syms));
+	u->cap_syms = names.n + 1;
+	for (size_t i = 0; i < names.n && !c->j.bad; i++) {
+		int64_t n = 0;
+		if (a) {
+			json_object *v = json_object_array_get_idx(a, i);
+			n = v && json_object_is_type(v, json_type_int)
+				? json_object_get_int64(v) : -1;
+			if (n < 0 || n > UINT_MAX) {
+				ka_jread_bad(&c->j, where, "'gpl_instances[%zu]' "
+					     "is not a count", i);
+				break;
+			}
 		}
-		u->gpl_instances[i] = (unsigned)n;
+		u->syms[u->n_syms++] = (struct ka_inline_sym){
+			.symbol = xstrdup(names.v[i]),
+			.instances = (unsigned)n,
+			.own = !a || n > 0,
+			.inline_instances = u->inline_instances };
 	}
-}
-
-bool ka_inline_fact_intrinsic(const struct ka_inline_fact *f, size_t i)
-{
-	if (!f->gpl_instances || i >= f->gpl_symbols.n)
-		return true;
-	return f->gpl_instances[i] > 0;
+	strvec_free(&names);
 }
 
 static void read_inlines(struct rd *c, json_object *root)
@@ -315,14 +328,16 @@ static void read_inlines(struct rd *c, json_object *root)
 		    ka_jread_str(&c->j, o, where, "decl_file", true, &decl) &&
 		    ka_jread_uint(&c->j, o, where, "decl_line", UINT_MAX, &line) &&
 		    ka_jread_uint(&c->j, o, where, "instances", UINT_MAX, &inst)) {
-			ARRAY_GROW(kf->inlines, kf->n_inlines, kf->cap_inlines);
-			struct ka_inline_fact *u = &kf->inlines[kf->n_inlines++];
-			*u = (struct ka_inline_fact){
+			struct ka_inline_use *u = xcalloc(1, sizeof(*u));
+			/* The report states all the inline's instances. */
+			*u = (struct ka_inline_use){
 				.function = xstrdup(fn), .decl_file = xstrdup(decl),
 				.decl_line = (unsigned)line,
-				.instances = (unsigned)inst };
-			ka_jread_strings(&c->j, o, where, "gpl_symbols", &u->gpl_symbols);
-			read_counts(c, o, where, u);
+				.instances = (unsigned)inst,
+				.inline_instances = (unsigned)inst };
+			ARRAY_GROW(kf->uses, kf->n_uses, kf->cap_uses);
+			kf->uses[kf->n_uses++] = u;
+			read_syms(c, o, where, u);
 		}
 		free(where);
 	}
@@ -411,53 +426,6 @@ int ka_report_read(const char *path, struct ka_report *r,
 		read_report(&c, root);
 	json_object_put(root);
 	return root && c.j.bad ? -EINVAL : err;
-}
-
-static int cmp_inline(const void *a, const void *b)
-{
-	const struct ka_inline_fact *x = a, *y = b;
-	int c = strcmp(x->decl_file, y->decl_file);
-	if (c)
-		return c;
-	if (x->decl_line != y->decl_line)
-		return x->decl_line < y->decl_line ? -1 : 1;
-	return strcmp(x->function, y->function);
-}
-
-static int cmp_reach(const void *a, const void *b)
-{
-	const struct ka_reach_fact *x = a, *y = b;
-	int c = strcmp(x->owner, y->owner);
-	return c ? c : strcmp(x->function, y->function);
-}
-
-void ka_kfacts_sort(struct ka_kfacts *f)
-{
-	if (f->n_inlines > 1)
-		qsort(f->inlines, f->n_inlines, sizeof(*f->inlines), cmp_inline);
-	if (f->n_reach > 1)
-		qsort(f->reach, f->n_reach, sizeof(*f->reach), cmp_reach);
-}
-
-void ka_kfacts_free(struct ka_kfacts *f)
-{
-	if (!f)
-		return;
-	for (size_t i = 0; i < f->n_inlines; i++) {
-		free(f->inlines[i].function);
-		free(f->inlines[i].decl_file);
-		strvec_free(&f->inlines[i].gpl_symbols);
-		free(f->inlines[i].gpl_instances);
-	}
-	free(f->inlines);
-	for (size_t i = 0; i < f->n_reach; i++) {
-		free(f->reach[i].owner);
-		free(f->reach[i].function);
-		free(f->reach[i].gpl_export);
-		strvec_free(&f->reach[i].plain_path);
-	}
-	free(f->reach);
-	*f = (struct ka_kfacts){ 0 };
 }
 
 void ka_report_free(struct ka_report *r)

@@ -40,23 +40,6 @@ const char *ka_baseline_state_name(enum ka_baseline_state s)
 	return NULL;
 }
 
-static const char *const kind_names[] = {
-	[KA_REF_CALL] = "call",
-	[KA_REF_CODE] = "code",
-	[KA_REF_STATIC_KEY] = "static-key",
-	[KA_REF_STATIC_CALL] = "static-call",
-	[KA_REF_EXTABLE] = "exception-table",
-	[KA_REF_ALTINSTR] = "alternative",
-	[KA_REF_BUG] = "bug-table",
-	[KA_REF_ANNEX] = "annex",
-	[KA_REF_DATA] = "data",
-};
-
-const char *ka_ref_kind_name(enum ka_ref_kind k)
-{
-	return (unsigned)k < KA_ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
-}
-
 const char *ka_change_name(enum ka_change c)
 {
 	switch (c) {
@@ -112,93 +95,24 @@ void ka_finding_add_step(struct ka_finding *f, const char *symbol,
 	f->path[f->n_path++] = (struct ka_path_step){xstrdup(symbol), kind};
 }
 
-void ka_inline_chain_push(struct ka_site *s, const char *function,
-			  const char *decl_file, unsigned decl_line,
-			  const char *call_file, unsigned call_line)
-{
-	struct ka_inline_frame *fr;
-
-	s->chain = xrealloc(s->chain, (s->n_chain + 1) * sizeof(*s->chain));
-	fr = &s->chain[s->n_chain++];
-	fr->function = dup_or_null(function);
-	fr->decl_file = dup_or_null(decl_file);
-	fr->decl_line = decl_line;
-	fr->call_file = dup_or_null(call_file);
-	fr->call_line = call_line;
-}
-
-void ka_site_clear(struct ka_site *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->n_chain; i++) {
-		free(s->chain[i].function);
-		free(s->chain[i].decl_file);
-		free(s->chain[i].call_file);
-	}
-	free(s->chain);
-	free(s->function);
-	free(s->file);
-	free(s->section);
-	*s = (struct ka_site){0};
-}
-
-struct ka_finding_symbol *ka_finding_add_symbol(struct ka_finding *f,
-						const char *symbol)
+struct ka_inline_sym *ka_finding_add_symbol(struct ka_finding *f,
+					    const struct ka_inline_sym *y)
 {
 	f->gpl_symbols = xrealloc(f->gpl_symbols, (f->n_gpl_symbols + 1) *
 						   sizeof(*f->gpl_symbols));
-	struct ka_finding_symbol *s = &f->gpl_symbols[f->n_gpl_symbols++];
-	*s = (struct ka_finding_symbol){ .symbol = xstrdup(symbol) };
+	struct ka_inline_sym *s = &f->gpl_symbols[f->n_gpl_symbols++];
+	ka_inline_sym_copy(s, y);
 	return s;
 }
 
-void ka_finding_symbol_add_via(struct ka_finding_symbol *s, const char *fn)
-{
-	s->via = xrealloc(s->via, (s->n_via + 1) * sizeof(*s->via));
-	s->via[s->n_via++] = xstrdup(fn);
-}
-
-struct ka_finding_target *ka_finding_add_target(struct ka_finding *f,
-						const char *symbol)
+struct ka_wrapper_target *ka_finding_add_target(
+	struct ka_finding *f, const struct ka_wrapper_target *t)
 {
 	f->targets = xrealloc(f->targets,
 			      (f->n_targets + 1) * sizeof(*f->targets));
-	struct ka_finding_target *t = &f->targets[f->n_targets++];
-	*t = (struct ka_finding_target){ .symbol = xstrdup(symbol) };
-	return t;
-}
-
-void ka_finding_target_step(struct ka_finding_target *t, const char *symbol,
-			    enum ka_ref_kind kind)
-{
-	t->path = xrealloc(t->path, (t->n_path + 1) * sizeof(*t->path));
-	t->path[t->n_path++] = (struct ka_path_step){ xstrdup(symbol), kind };
-}
-
-struct ka_finding_target *ka_finding_add_target_path(
-	struct ka_finding *f, const char *symbol,
-	const struct ka_path_step *steps, size_t n)
-{
-	struct ka_finding_target *t = ka_finding_add_target(f, symbol);
-	for (size_t k = 0; k < n; k++)
-		ka_finding_target_step(t, steps[k].symbol, steps[k].kind);
-	return t;
-}
-
-void ka_site_copy(struct ka_site *to, const struct ka_site *from)
-{
-	*to = *from;
-	to->function = dup_or_null(from->function);
-	to->file = dup_or_null(from->file);
-	to->section = dup_or_null(from->section);
-	to->chain = NULL;
-	to->n_chain = 0;
-	for (size_t k = 0; k < from->n_chain; k++) {
-		const struct ka_inline_frame *fr = &from->chain[k];
-		ka_inline_chain_push(to, fr->function, fr->decl_file,
-				     fr->decl_line, fr->call_file, fr->call_line);
-	}
+	struct ka_wrapper_target *x = &f->targets[f->n_targets++];
+	ka_wrapper_target_copy(x, t);
+	return x;
 }
 
 struct ka_finding *ka_finding_copy(struct ka_findings *dst,
@@ -219,18 +133,10 @@ struct ka_finding *ka_finding_copy(struct ka_findings *dst,
 		ka_site_copy(ka_finding_add_site(f), &src->sites[i]);
 	for (size_t i = 0; i < src->n_path; i++)
 		ka_finding_add_step(f, src->path[i].symbol, src->path[i].kind);
-	for (size_t i = 0; i < src->n_gpl_symbols; i++) {
-		const struct ka_finding_symbol *from = &src->gpl_symbols[i];
-		struct ka_finding_symbol *s = ka_finding_add_symbol(f, from->symbol);
-		s->instances = from->instances;
-		s->inline_instances = from->inline_instances;
-		for (size_t k = 0; k < from->n_via; k++)
-			ka_finding_symbol_add_via(s, from->via[k]);
-	}
+	for (size_t i = 0; i < src->n_gpl_symbols; i++)
+		ka_finding_add_symbol(f, &src->gpl_symbols[i]);
 	for (size_t i = 0; i < src->n_targets; i++)
-		ka_finding_add_target_path(f, src->targets[i].symbol,
-					   src->targets[i].path,
-					   src->targets[i].n_path);
+		ka_finding_add_target(f, &src->targets[i]);
 	return f;
 }
 
@@ -310,21 +216,11 @@ void ka_findings_free(struct ka_findings *f)
 		for (size_t j = 0; j < x->n_path; j++)
 			free(x->path[j].symbol);
 		free(x->path);
-		for (size_t j = 0; j < x->n_gpl_symbols; j++) {
-			struct ka_finding_symbol *s = &x->gpl_symbols[j];
-			free(s->symbol);
-			for (size_t k = 0; k < s->n_via; k++)
-				free(s->via[k]);
-			free(s->via);
-		}
+		for (size_t j = 0; j < x->n_gpl_symbols; j++)
+			ka_inline_sym_clear(&x->gpl_symbols[j]);
 		free(x->gpl_symbols);
-		for (size_t j = 0; j < x->n_targets; j++) {
-			struct ka_finding_target *t = &x->targets[j];
-			free(t->symbol);
-			for (size_t k = 0; k < t->n_path; k++)
-				free(t->path[k].symbol);
-			free(t->path);
-		}
+		for (size_t j = 0; j < x->n_targets; j++)
+			ka_wrapper_target_clear(&x->targets[j]);
 		free(x->targets);
 	}
 	free(f->v);

@@ -71,9 +71,10 @@ START_TEST(test_report_read_back)
 	char fp[17];
 	ka_finding_fingerprint(f, fp);
 	ck_assert_uint_eq(strlen(fp), 16);
-	ck_assert_uint_eq(r.facts.n_inlines, 1);
-	ck_assert_uint_eq(r.facts.inlines[0].instances, 3);
-	ck_assert_str_eq(r.facts.inlines[0].gpl_symbols.v[0], "a");
+	ck_assert_uint_eq(r.facts.n_uses, 1);
+	ck_assert_uint_eq(r.facts.uses[0]->inline_instances, 3);
+	ck_assert_str_eq(r.facts.uses[0]->syms[0].symbol, "a");
+	ck_assert(r.facts.uses[0]->syms[0].own); /* no gpl_instances */
 	ck_assert_uint_eq(r.facts.n_reach, 1);
 	ck_assert_str_eq(r.facts.reach[0].gpl_export, "a");
 	ck_assert_uint_eq(r.facts.reach[0].plain_path.n, 2);
@@ -187,15 +188,15 @@ START_TEST(test_report_structured_fields)
 	ck_assert_str_eq(ie->gpl_symbols[0].symbol, "g");
 	ck_assert_uint_eq(ie->gpl_symbols[0].instances, 2);
 	ck_assert_uint_eq(ie->gpl_symbols[0].inline_instances, 5);
-	ck_assert_uint_eq(ie->gpl_symbols[0].n_via, 1);
-	ck_assert_str_eq(ie->gpl_symbols[0].via[0], "inner");
+	ck_assert_uint_eq(ie->gpl_symbols[0].via.n, 1);
+	ck_assert_str_eq(ie->gpl_symbols[0].via.v[0], "inner");
 	ck_assert(!ie->has_score);
 	ck_assert(ew->has_score);
 	ck_assert(ew->score == 1.5);
 	ck_assert_uint_eq(ew->n_targets, 1);
 	ck_assert_str_eq(ew->targets[0].symbol, "t");
-	ck_assert_uint_eq(ew->targets[0].n_path, 2);
-	ck_assert_int_eq(ew->targets[0].path[1].kind, KA_REF_DATA);
+	ck_assert_uint_eq(ew->targets[0].n_steps, 2);
+	ck_assert_int_eq(ew->targets[0].steps[1].kind, KA_REF_DATA);
 	ka_report_free(&r);
 	ka_diags_free(&d);
 	refused(HEAD "\"exports\":[],\"findings\":[{\"check\":\"x\","

@@ -134,8 +134,9 @@ END_TEST
 static void add_fact(struct ka_tree_result *res, const char *sym,
 		     uint64_t size, const char *const *steps, size_t n)
 {
-	ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
-	struct ka_wrapper_fact *f = &res->wrappers[res->n_wrappers++];
+	struct ka_kfacts *kf = &res->facts;
+	ARRAY_GROW(kf->wrappers, kf->n_wrappers, kf->cap_wrappers);
+	struct ka_wrapper_fact *f = &kf->wrappers[kf->n_wrappers++];
 	*f = (struct ka_wrapper_fact){
 		.object = xstrdup("vmlinux"), .owner = xstrdup("vmlinux"),
 		.symbol = xstrdup(sym), .type = KA_EXPORT_PLAIN, .size = size,
@@ -162,16 +163,18 @@ static void add_fact(struct ka_tree_result *res, const char *sym,
 static void add_inline_use(struct ka_tree_result *res, const char *fn,
 			   const char *sym)
 {
-	ARRAY_GROW(res->uses, res->n_uses, res->cap_uses);
+	struct ka_kfacts *kf = &res->facts;
+	ARRAY_GROW(kf->uses, kf->n_uses, kf->cap_uses);
 	struct ka_inline_use *u = xcalloc(1, sizeof(*u));
-	res->uses[res->n_uses++] = u;
+	kf->uses[kf->n_uses++] = u;
 	u->function = xstrdup(fn);
 	u->decl_file = xstrdup("include/linux/x.h");
 	u->inline_instances = 10;
 	u->syms = xcalloc(1, sizeof(*u->syms));
 	u->n_syms = 1;
 	u->syms[0] = (struct ka_inline_sym){ .symbol = xstrdup(sym),
-					     .instances = 10 };
+					     .instances = 10, .own = true,
+					     .inline_instances = 10 };
 }
 
 /*
@@ -229,8 +232,8 @@ START_TEST(test_tree_rank)
 	ck_assert(run.findings.v[0].score > run.findings.v[1].score);
 	ck_assert_uint_eq(run.findings.v[0].n_targets, 1);
 	ck_assert_str_eq(run.findings.v[0].targets[0].symbol, "g");
-	ck_assert_uint_eq(run.findings.v[0].targets[0].n_path, 2);
-	ck_assert_str_eq(run.findings.v[0].targets[0].path[0].symbol, "h");
+	ck_assert_uint_eq(run.findings.v[0].targets[0].n_steps, 2);
+	ck_assert_str_eq(run.findings.v[0].targets[0].steps[0].symbol, "h");
 	ck_assert_str_eq(run.findings.v[0].message,
 			 "EXPORT_SYMBOL 'deep' reaches GPL-only 'g' through "
 			 "unexported code: deep -> h (call) -> g (call)");

@@ -524,14 +524,18 @@ START_TEST(test_emit_json_tree_fields)
 		  .symbol = "shim", .message = "m", .score = 12.5,
 		  .has_score = true },
 	};
-	struct ka_finding_symbol *y = ka_finding_add_symbol(&f[0],
-							    "devmap_managed_key");
-	y->instances = 507;
-	y->inline_instances = 516;
-	ka_finding_symbol_add_via(y, "put_devmap_managed_page");
-	struct ka_finding_target *t = ka_finding_add_target(&f[1], "gpl_core");
-	ka_finding_target_step(t, "helper", KA_REF_CALL);
-	ka_finding_target_step(t, "gpl_core", KA_REF_CALL);
+	struct ka_inline_sym y = { .symbol = "devmap_managed_key",
+				   .instances = 510, .by_param = 3,
+				   .own = true, .inline_instances = 516 };
+	strvec_push(&y.via, "put_devmap_managed_page");
+	ka_finding_add_symbol(&f[0], &y);
+	strvec_free(&y.via);
+	struct ka_wrapper_target t = { .symbol = "gpl_core" };
+	ka_wrapper_target_step(&t, "helper", KA_REF_CALL);
+	ka_wrapper_target_step(&t, "gpl_core", KA_REF_CALL);
+	ka_finding_add_target(&f[1], &t);
+	t.symbol = NULL; /* not owned */
+	ka_wrapper_target_clear(&t);
 	run.findings.v = f;
 	run.findings.n = 2;
 	char *text = emit(&ka_emit_json, &run, false);

@@ -31,6 +31,14 @@ START_TEST(test_lifetime_null_and_zeroed)
 	NULL_AND_ZEROED(struct ka_findings, ka_findings_free);
 	NULL_AND_ZEROED(struct ka_baseline, ka_baseline_free);
 	NULL_AND_ZEROED(struct ka_kfacts, ka_kfacts_free);
+	NULL_AND_ZEROED(struct ka_inline_sym, ka_inline_sym_clear);
+	NULL_AND_ZEROED(struct ka_wrapper_target, ka_wrapper_target_clear);
+	NULL_AND_ZEROED(struct ka_wrapper_fact, ka_wrapper_fact_clear);
+	NULL_AND_ZEROED(struct ka_reach_fact, ka_reach_fact_clear);
+	NULL_AND_ZEROED(struct ka_explain_path, ka_explain_path_clear);
+	NULL_AND_ZEROED(struct ka_tree_result, ka_tree_result_free);
+	NULL_AND_ZEROED(struct ka_file_facts, ka_file_facts_free);
+	ka_inline_use_free(NULL);
 	NULL_AND_ZEROED(struct ka_report, ka_report_free);
 	NULL_AND_ZEROED(struct ka_exportdb, ka_exportdb_free);
 	NULL_AND_ZEROED(struct ka_module, ka_module_free);
@@ -69,15 +77,20 @@ START_TEST(test_lifetime_twice_after_use)
 	struct ka_finding *x = ka_finding_add(&f, "c", KA_SEV_NOTE, "m", "f",
 					      "s", "msg");
 	ka_finding_add_step(x, "a", KA_REF_CALL);
-	ka_finding_symbol_add_via(ka_finding_add_symbol(x, "g"), "v");
-	ka_finding_target_step(ka_finding_add_target(x, "t"), "t", KA_REF_CALL);
+	strvec_push(&ka_finding_add_symbol(
+			    x, &(struct ka_inline_sym){ .symbol = "g" })->via,
+		    "v");
+	ka_wrapper_target_step(ka_finding_add_target(
+				       x, &(struct ka_wrapper_target){
+						  .symbol = "t" }),
+			       "t", KA_REF_CALL);
 	/* The copy is deep: freeing the original leaves it whole. */
 	struct ka_findings g = { 0 };
 	ka_finding_copy(&g, x);
 	ka_findings_free(&f);
 	ka_findings_free(&f);
-	ck_assert_str_eq(g.v[0].targets[0].path[0].symbol, "t");
-	ck_assert_str_eq(g.v[0].gpl_symbols[0].via[0], "v");
+	ck_assert_str_eq(g.v[0].targets[0].steps[0].symbol, "t");
+	ck_assert_str_eq(g.v[0].gpl_symbols[0].via.v[0], "v");
 	ka_findings_free(&g);
 
 	struct ka_report r;
