@@ -86,7 +86,8 @@ struct ka_inline_sym {
 				      fewer than instances */
 };
 /* The instances that carry y without a formal parameter naming it. */
-static inline unsigned ka_inline_sym_own_instances(const struct ka_inline_sym *y)
+static inline unsigned
+ka_inline_sym_own_instances(const struct ka_inline_sym *y)
 {
 	return y->instances - y->by_param;
 }
@@ -111,8 +112,8 @@ struct ka_inline_use {
 	char *example_function;
 };
 /* u's entry for symbol, or NULL. */
-const struct ka_inline_sym *ka_inline_use_sym(const struct ka_inline_use *u,
-					      const char *symbol);
+const struct ka_inline_sym *ka_inline_use_find(const struct ka_inline_use *u,
+					       const char *symbol);
 /* Frees u and what it owns; NULL: nothing. */
 void ka_inline_use_free(struct ka_inline_use *u);
 

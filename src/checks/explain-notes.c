@@ -55,7 +55,7 @@ void ka_explain_report(struct ka_run *run, const struct ka_tree_result *res,
 	strvec_free(&keys);
 	for (size_t i = 0; i < res->facts.n_uses; i++) {
 		const struct ka_inline_use *u = res->facts.uses[i];
-		const struct ka_inline_sym *y = ka_inline_use_sym(u, sym);
+		const struct ka_inline_sym *y = ka_inline_use_find(u, sym);
 		/* As inline-exposure decides: the inline's own reference, not
 		 * generic machinery (arch_static_branch) given the caller's key. */
 		if (!y || !y->own)

@@ -115,7 +115,7 @@ static char *join_new(const struct ka_diff *d, const struct ka_module *m,
 		const char *sym = nf->syms[i].symbol;
 		const struct ka_export *o =
 			ka_exportdb_find(&d->old_side->exports, sym);
-		if ((of && ka_inline_use_sym(of, sym)) || !nf->syms[i].own ||
+		if ((of && ka_inline_use_find(of, sym)) || !nf->syms[i].own ||
 		    (o && ka_export_type_is_gpl_only(o->type) &&
 		     imports(m, sym)))
 			continue;

@@ -101,8 +101,8 @@ void ka_inline_sym_copy(struct ka_inline_sym *to,
 		strvec_push(&to->via, from->via.v[k]);
 }
 
-const struct ka_inline_sym *ka_inline_use_sym(const struct ka_inline_use *u,
-					      const char *symbol)
+const struct ka_inline_sym *ka_inline_use_find(const struct ka_inline_use *u,
+					       const char *symbol)
 {
 	for (size_t i = 0; i < u->n_syms; i++)
 		if (!strcmp(u->syms[i].symbol, symbol))
