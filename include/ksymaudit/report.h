@@ -2,8 +2,9 @@
  * A kernel side as plain facts, as `tree -j` writes it and `diff` reads it
  * back: the export table, the tree findings, the header inlines that reach
  * GPL-only exports and the reachability of unexported functions from
- * exports (for export-door), the facts of facts.h. The reader (src/readers/report.c) checks the
- * type of every field it reads: reports come from CI artifacts.
+ * exports (for export-door), in the shapes of facts.h. The reader
+ * (src/readers/report.c) checks the type of every field it reads: reports
+ * come from CI artifacts.
  */
 #pragma once
 
