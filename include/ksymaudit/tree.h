@@ -7,7 +7,6 @@
  */
 #pragma once
 
-#include <pthread.h>
 
 #include "ksymaudit/common.h"
 #include "ksymaudit/dwarf.h" /* inline_counts hold struct ka_inline_count */
@@ -35,8 +34,8 @@ struct ka_tree_opts {
 	/* Facts of files seen before, by contents (src/model/cache.c), or
 	 * NULL: every file is walked. */
 	struct ka_cache *cache;
-	/* Called after each file (from any thread, under a lock); cached: how
-	 * many of the done files came from the cache. */
+	/* Called in the calling process after each file, as its facts are
+	 * merged; cached: how many of the done files came from the cache. */
 	void (*progress)(unsigned done, unsigned total, unsigned cached,
 			 void *arg);
 	void *progress_arg;
@@ -44,7 +43,6 @@ struct ka_tree_opts {
 
 /* What a tree pass gathers: the build's facts, and how it went. */
 struct ka_tree_result {
-	pthread_mutex_t lock;
 	struct hashmap inlines;   /* "function\tdecl_file:line" -> use */
 	/* ka_inline_key -> instances of every header inline, whole build */
 	struct hashmap inline_counts;

@@ -176,7 +176,6 @@ bool ka_inline_sym_own(const struct ka_inline_use *u,
 void ka_file_facts_init(struct ka_file_facts *f)
 {
 	*f = (struct ka_file_facts){ 0 };
-	pthread_mutex_init(&f->r.lock, NULL);
 }
 
 void ka_file_facts_free(struct ka_file_facts *f)
@@ -196,7 +195,5 @@ void ka_tree_result_free(struct ka_tree_result *res)
 		free((char *)slot->key);
 	hashmap_free(&res->inlines);
 	ka_inline_counts_free(&res->inline_counts);
-	/* A zeroed mutex is PTHREAD_MUTEX_INITIALIZER: destroying it is fine. */
-	pthread_mutex_destroy(&res->lock);
 	*res = (struct ka_tree_result){ 0 };
 }

@@ -235,7 +235,6 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 {
 	struct shared sh = { .tp = { .run = run, .o = o }, .res = res };
 	*res = (struct ka_tree_result){ 0 };
-	pthread_mutex_init(&res->lock, NULL);
 	sh.jobs = xcalloc(o->modules.n + 1, sizeof(*sh.jobs));
 	if (o->vmlinux)
 		sh.jobs[sh.n_jobs++] = (struct job){ .path = o->vmlinux,

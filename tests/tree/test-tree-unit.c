@@ -187,7 +187,6 @@ START_TEST(test_tree_rank_gain)
 	struct ka_run run;
 	struct ka_tree_result res = { 0 };
 	ka_run_init(&run, "tree");
-	pthread_mutex_init(&res.lock, NULL);
 	add_fact(&res, "rcu_user", 8, (const char *const[]){ "__rcu_read_lock" }, 1);
 	add_fact(&res, "shim", 8, (const char *const[]){ "devm_memremap_pages" }, 1);
 	add_fact(&res, "common1", 8, (const char *const[]){ "put_device" }, 1);
@@ -217,7 +216,6 @@ START_TEST(test_tree_rank)
 	struct ka_run run;
 	struct ka_tree_result res = { 0 };
 	ka_run_init(&run, "tree");
-	pthread_mutex_init(&res.lock, NULL);
 	add_fact(&res, "deep", 4, (const char *const[]){ "h", "g" }, 2);
 	add_fact(&res, "big", 400, (const char *const[]){ "g" }, 1);
 	add_fact(&res, "small", 8, (const char *const[]){ "g" }, 1);
