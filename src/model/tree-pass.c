@@ -781,7 +781,7 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		ka_cache_bind(o->cache, run, o);
 
 	weigh_jobs(&sh);
-	ka_run_workers(o->threads, sh.n_jobs, worker, &sh);
+	ka_run_workers(run->threads, sh.n_jobs, worker, &sh);
 	ka_jobq_free(&sh.q);
 	qsort(sh.jobs, sh.n_jobs, sizeof(*sh.jobs), cmp_job_order);
 	for (size_t i = 0; i < sh.n_jobs; i++) {
@@ -853,6 +853,8 @@ void ka_file_facts_free(struct ka_file_facts *f)
 
 void ka_tree_result_free(struct ka_tree_result *res)
 {
+	if (!res)
+		return;
 	for (size_t i = 0; i < res->n_uses; i++) {
 		struct ka_inline_use *u = res->uses[i];
 		free(u->function);
@@ -904,5 +906,7 @@ void ka_tree_result_free(struct ka_tree_result *res)
 	free(res->wrappers);
 	struct ka_kfacts kf = { .reach = res->reach, .n_reach = res->n_reach };
 	ka_kfacts_free(&kf);
+	/* A zeroed mutex is PTHREAD_MUTEX_INITIALIZER in glibc. */
 	pthread_mutex_destroy(&res->lock);
+	*res = (struct ka_tree_result){ 0 };
 }
