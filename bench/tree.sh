@@ -58,6 +58,11 @@ for _ in $(seq "$runs"); do
 	one walk "$walk" "$vmlinux" "$mods"
 	one tree "${tree[@]}" --no-cache -o "$tmp/report.txt"
 done
+# Memory of all of tree's processes (worker processes: %M above is the
+# largest one only), in a run of its own: the sampler takes CPU.
+"$(dirname "$0")"/tree-peak-mem.sh "${tree[@]}" --no-cache -o "$tmp/report-mem.txt" \
+	2>"$tmp/mem" >/dev/null || true
+pss=$(tail -1 "$tmp/mem" | awk '$1 == "peak-pss-kb" {print $2}')
 # A warm cache: one run fills it, the next reads every file from it.
 one tree-fill "${tree[@]}" --cache-dir "$tmp/cache" -o "$tmp/report-fill.txt"
 one tree-cached "${tree[@]}" --cache-dir "$tmp/cache" -o "$tmp/report-cached.txt"
@@ -73,7 +78,8 @@ wc=$(cut -d' ' -f1 "$tmp/tree-cached")
 wcrss=$(cut -d' ' -f2 "$tmp/tree-cached")
 echo "median of $runs, wall time, peak RSS:"
 echo "libdw walk over every DIE (1 thread): ${w} s (CPU ${wcpu} s), peak RSS $((wrss / 1024)) MiB"
-echo "ksymaudit tree ($(nproc) CPUs):        ${t} s (CPU ${tcpu} s), peak RSS $((rss / 1024)) MiB"
+echo "ksymaudit tree ($(nproc) CPUs):        ${t} s (CPU ${tcpu} s), peak RSS $((rss / 1024)) MiB (largest process)"
+echo "ksymaudit tree, all its processes:    peak $((${pss:-0} / 1024)) MiB Pss (bench/tree-peak-mem.sh)"
 echo "ksymaudit tree, warm cache:           ${wc} s, peak RSS $((wcrss / 1024)) MiB (same report)"
 awk -v t="$t" -v w="$w" -v c="$wc" 'BEGIN { printf "ratio tree/walk: %.2f (bound 1.0); warm cache/walk: %.2f\n", t / w, c / w }'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

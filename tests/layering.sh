@@ -28,7 +28,7 @@ layer_of_dir() {
 # Public headers belong to the layer of the folder that implements them.
 layer_of_header() {
 	case $1 in
-	common.h | hashmap.h | findings.h | blob.h) echo 0 ;;
+	common.h | hashmap.h | findings.h | blob.h | procpool.h) echo 0 ;;
 	input.h | jsonschema.h | elffile.h | exports.h | module.h | refs.h | rules.h | baseline.h | report.h) echo 1 ;;
 	dwarf.h) echo 2 ;;
 	run.h | tree.h | sites.h | diff.h | cache.h | side.h) echo 3 ;;

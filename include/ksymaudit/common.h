@@ -30,6 +30,9 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) KA_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) KA_PRINTF(1, 0);
 
+/* A thread or worker count: threads, or one per CPU when it is 0. */
+unsigned ka_threads(unsigned threads);
+
 /*
  * Runs fn(arg) on threads for n jobs: threads (0: one per CPU) capped at n,
  * the calling thread being one of them; returns when all are done. fn takes
@@ -55,6 +58,8 @@ struct ka_jobq {
 void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
 		  uint64_t budget);
 size_t ka_jobq_take(struct ka_jobq *q);
+/* The same without waiting: SIZE_MAX also when nothing fits now. */
+size_t ka_jobq_try_take(struct ka_jobq *q);
 void ka_jobq_done(struct ka_jobq *q, size_t i);
 void ka_jobq_free(struct ka_jobq *q);
 /*

@@ -1,31 +1,15 @@
 /*
- * The whole-kernel pass: vmlinux and every module, one file at a time on a
- * few threads. Each file's graph and DWARF are dropped before the thread
- * takes the next; only findings and the header-inline summary remain.
+ * The whole-kernel pass, one file: its graph, DWARF attribution, header
+ * inline uses, wrappers and reach, as the file's facts; and the merge of
+ * a file's facts into the build's. Each file's graph and DWARF are
+ * dropped before the next; tree-run.c runs the files.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "graph.h"
-#include "ksymaudit/cache.h"
-
-struct job {
-	const char *path;
-	bool is_vmlinux;
-	size_t order;             /* vmlinux, then the modules as given */
-	uint64_t size;            /* its weight in the queue */
-	struct ka_diags diags;    /* its input problems */
-};
-
-struct shared {
-	struct ka_run *run;
-	const struct ka_tree_opts *o;
-	struct ka_tree_result *res;
-	struct job *jobs;
-	size_t n_jobs;
-	struct ka_jobq q;
-};
+#include "tree-pass.h"
 
 /* One inline instance seen in this file carrying a symbol: a use, the
  * symbol's index in it and the instance's DIE offset. */
@@ -37,7 +21,7 @@ struct inst {
 };
 
 struct filectx {
-	struct shared *sh;
+	const struct ka_tree_pass *sh;
 	const char *path;
 	const char *owner;
 	struct ka_tree_result *out; /* this file's facts */
@@ -78,41 +62,6 @@ static const struct ka_gsite *site_of(size_t edge, void *arg)
 	return i ? &c->sites[i - 1] : NULL;
 }
 
-/* The summary entry of one header inline in res (a file's, or the build's
- * under the lock). */
-static struct ka_inline_use *use_get(struct ka_tree_result *res,
-				     const char *fn, const char *decl,
-				     unsigned line)
-{
-	char *key = xasprintf("%s\t%s:%u", fn, decl, line);
-	struct ka_inline_use *u = hashmap_get(&res->inlines, key);
-	if (u) {
-		free(key);
-		return u;
-	}
-	u = xcalloc(1, sizeof(*u));
-	u->function = xstrdup(fn);
-	u->decl_file = xstrdup(decl);
-	u->decl_line = line;
-	ARRAY_GROW(res->uses, res->n_uses, res->cap_uses);
-	res->uses[res->n_uses++] = u;
-	hashmap_put(&res->inlines, key, u);
-	return u;
-}
-
-/* The use's entry for symbol (under the lock). */
-static size_t use_sym(struct ka_inline_use *u, const char *symbol)
-{
-	for (size_t i = 0; i < u->n_syms; i++)
-		if (strcmp(u->syms[i].symbol, symbol) == 0)
-			return i;
-	ARRAY_GROW(u->syms, u->n_syms, u->cap_syms);
-	u->syms[u->n_syms] = (struct ka_inline_sym){ .symbol = xstrdup(symbol) };
-	if (!strvec_contains(&u->gpl_symbols, symbol))
-		strvec_push(&u->gpl_symbols, symbol);
-	return u->n_syms++;
-}
-
 static int cmp_inst(const void *a, const void *b)
 {
 	const struct inst *x = a, *y = b;
@@ -139,41 +88,12 @@ static void add_via(struct ka_inline_use *u, size_t sym, const char *fn)
 		strvec_push(&u->syms[sym].via, fn);
 }
 
-/*
- * The example instance: the first by (object, file, line, function), so
- * that it does not depend on which thread saw which file first.
- */
-static void set_example(struct ka_inline_use *u, const char *object,
-			const char *file, unsigned line, const char *function)
-{
-	file = file ? file : "?";
-	function = function ? function : "?";
-	if (u->example_file) {
-		int c = strcmp(object, u->example_object);
-		if (!c)
-			c = strcmp(file, u->example_file);
-		if (!c && line != u->example_line)
-			c = line < u->example_line ? -1 : 1;
-		if (!c)
-			c = strcmp(function, u->example_function);
-		if (c >= 0)
-			return;
-		free(u->example_file);
-		free(u->example_object);
-		free(u->example_function);
-	}
-	u->example_file = xstrdup(file);
-	u->example_line = line;
-	u->example_object = xstrdup(object);
-	u->example_function = xstrdup(function);
-}
-
 /* The instance's place in a kernel function: the outermost call site. */
 static void example(struct ka_inline_use *u, const struct filectx *c,
 		    const struct ka_site *s)
 {
 	const struct ka_inline_frame *f = &s->chain[s->n_chain - 1];
-	set_example(u, c->path, f->call_file, f->call_line, s->function);
+	ka_inline_use_example(u, c->path, f->call_file, f->call_line, s->function);
 }
 
 /*
@@ -264,8 +184,8 @@ static void gather_inlines(struct filectx *c)
 			if (!gs->frame_inline[k] || !header || inner_local)
 				continue;
 			struct ka_inline_use *u =
-				use_get(res, f->function, f->decl_file, f->decl_line);
-			size_t sym = use_sym(u, e->name);
+				ka_inline_use_get(res, f->function, f->decl_file, f->decl_line);
+			size_t sym = ka_inline_use_sym(u, e->name);
 			/* Inner inlines from the outside in, as first seen. */
 			for (size_t j = k; j-- > 0;)
 				if (strcmp(s->chain[j].function, f->function))
@@ -279,13 +199,13 @@ static void gather_inlines(struct filectx *c)
 		/* An out-of-line copy of a header inline. */
 		if (!inner_local && gs->outer_decl_file && gs->outer_inline &&
 		    ka_path_is_header(rules, gs->outer_decl_file)) {
-			struct ka_inline_use *u = use_get(res, s->function,
+			struct ka_inline_use *u = ka_inline_use_get(res, s->function,
 							  gs->outer_decl_file,
 							  gs->outer_decl_line);
-			size_t sym = use_sym(u, e->name);
+			size_t sym = ka_inline_use_sym(u, e->name);
 			for (size_t j = s->n_chain; j-- > 0;)
 				add_via(u, sym, s->chain[j].function);
-			set_example(u, c->path, s->file, s->line, s->function);
+			ka_inline_use_example(u, c->path, s->file, s->line, s->function);
 			ARRAY_GROW(inst, n_inst, cap_inst);
 			inst[n_inst++] = (struct inst){ u, sym, UINT64_MAX - e->from };
 		}
@@ -313,16 +233,6 @@ static void gather_inlines(struct filectx *c)
 		if (!i || cmp_inst_off(&inst[i - 1], &inst[i]) != 0)
 			inst[i].use->instances++;
 	free(inst);
-}
-
-/* Adds a file's counts of header-inline instances to the build's. */
-static void merge_counts(struct ka_tree_result *res, struct hashmap *file)
-{
-	hashmap_foreach(file, slot) {
-		const struct ka_inline_count *n = slot->value;
-		ka_inline_count_add(&res->inline_counts, n->key, n->n);
-	}
-	ka_inline_counts_free(file);
 }
 
 /*
@@ -542,16 +452,11 @@ static void decoded_gpl_calls(struct filectx *c)
 	}
 }
 
-/*
- * Everything the pass learns from one opened file, as plain data in f
- * (object paths are the file's path): the one boundary between walking a
- * file and keeping its facts, so that src/model/cache.c can store them and
- * hand them back for a file with the same contents.
- */
-static void walk_file(struct shared *sh, const struct job *j, struct ka_elf *e,
-		      const char *owner, struct ka_file_facts *f)
+void ka_tree_walk_file(const struct ka_tree_pass *sh, const char *path,
+		       struct ka_elf *e, const char *owner,
+		       struct ka_file_facts *f)
 {
-	struct filectx c = { .sh = sh, .path = j->path, .owner = owner,
+	struct filectx c = { .sh = sh, .path = path, .owner = owner,
 			     .out = &f->r, .diags = &f->diags };
 	if (ka_graph_build(&c.g, e, c.owner, &sh->run->exports, sh->o->explain,
 			   c.diags) < 0)
@@ -584,7 +489,7 @@ static void walk_file(struct shared *sh, const struct job *j, struct ka_elf *e,
 			want_site(&c, i, &cap);
 
 	if (c.n_sites && ka_dwarf_attribute(dw, c.sites, c.n_sites) < 0)
-		ka_diag_add(c.diags, false, j->path, 0,
+		ka_diag_add(c.diags, false, path, 0,
 			    "no debug info: header inlines not attributed");
 
 	struct ka_tree_result *out = c.out;
@@ -613,300 +518,4 @@ static void walk_file(struct shared *sh, const struct job *j, struct ka_elf *e,
 	free(c.by_param);
 	ka_graph_free(&c.g);
 	ka_dwarf_close(dw);
-}
-
-/* Adds a file's facts to the build's (under the lock); f is emptied. */
-static void merge_facts(struct shared *sh, struct job *j,
-			struct ka_file_facts *f)
-{
-	struct ka_tree_result *res = sh->res;
-	struct ka_tree_result *r = &f->r;
-	merge_counts(res, &r->inline_counts);
-	for (size_t i = 0; i < r->n_uses; i++) {
-		const struct ka_inline_use *u = r->uses[i];
-		struct ka_inline_use *g =
-			use_get(res, u->function, u->decl_file, u->decl_line);
-		g->instances += u->instances;
-		for (size_t k = 0; k < u->n_syms; k++) {
-			const struct ka_inline_sym *y = &u->syms[k];
-			size_t gk = use_sym(g, y->symbol); /* may move syms */
-			struct ka_inline_sym *gy = &g->syms[gk];
-			gy->instances += y->instances;
-			gy->by_param += y->by_param;
-			for (size_t v = 0; v < y->via.n; v++)
-				if (!strvec_contains(&gy->via, y->via.v[v]))
-					strvec_push(&gy->via, y->via.v[v]);
-		}
-		for (size_t v = 0; v < u->inner.n; v++)
-			if (!strvec_contains(&g->inner, u->inner.v[v]))
-				strvec_push(&g->inner, u->inner.v[v]);
-		if (u->example_file)
-			set_example(g, u->example_object, u->example_file,
-				    u->example_line, u->example_function);
-	}
-	for (size_t i = 0; i < r->n_wrappers; i++) {
-		ARRAY_GROW(res->wrappers, res->n_wrappers, res->cap_wrappers);
-		res->wrappers[res->n_wrappers++] = r->wrappers[i];
-	}
-	r->n_wrappers = 0;
-	for (size_t i = 0; i < r->n_reach; i++) {
-		ARRAY_GROW(res->reach, res->n_reach, res->cap_reach);
-		res->reach[res->n_reach++] = r->reach[i];
-	}
-	r->n_reach = 0;
-	for (size_t i = 0; i < r->n_paths; i++) {
-		ARRAY_GROW(res->paths, res->n_paths, res->cap_paths);
-		res->paths[res->n_paths++] = r->paths[i];
-	}
-	r->n_paths = 0;
-	j->diags = f->diags; /* added to the run's in the jobs' order */
-	f->diags = (struct ka_diags){ 0 };
-}
-
-static void process(struct shared *sh, struct job *j)
-{
-	struct ka_file_facts f;
-	ka_file_facts_init(&f);
-	struct ka_elf e;
-	char *why = NULL, *owner = NULL;
-	bool cached = false;
-	if (ka_elf_open(j->path, &e, &why) < 0) {
-		ka_diag_add(&f.diags, true, j->path, 0, "%s",
-			    why ? why : "cannot open");
-		free(why);
-	} else {
-		owner = j->is_vmlinux ? xstrdup("vmlinux")
-				      : ka_module_name_from_path(j->path);
-		struct ka_cache_key key;
-		bool keyed = sh->o->cache &&
-			     ka_cache_key(sh->o->cache, &e, owner, &key) == 0;
-		cached = keyed && ka_cache_load(sh->o->cache, &key, j->path,
-						owner, &f) == 0;
-		if (!cached) {
-			walk_file(sh, j, &e, owner, &f);
-			if (keyed)
-				ka_cache_store(sh->o->cache, &key, j->path, &f);
-		}
-		ka_elf_close(&e);
-	}
-	pthread_mutex_lock(&sh->res->lock);
-	merge_facts(sh, j, &f);
-	sh->res->files_done++;
-	sh->res->files_cached += cached;
-	if (sh->o->progress)
-		sh->o->progress(sh->res->files_done, sh->res->files_total,
-				sh->res->files_cached, sh->o->progress_arg);
-	pthread_mutex_unlock(&sh->res->lock);
-	ka_file_facts_free(&f);
-	free(owner);
-}
-
-static void *worker(void *arg)
-{
-	struct shared *sh = arg;
-	size_t i;
-	while ((i = ka_jobq_take(&sh->q)) != SIZE_MAX) {
-		process(sh, &sh->jobs[i]);
-		ka_jobq_done(&sh->q, i);
-	}
-	return NULL;
-}
-
-/* Largest first: the long jobs start early, the small ones fill in. */
-static int cmp_job(const void *a, const void *b)
-{
-	const struct job *x = a, *y = b;
-	if (x->size != y->size)
-		return x->size > y->size ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/*
- * Files walked at once hold their DWARF in memory together: their weights
- * stay under KA_JOBQ_BUDGET, small files aside.
- */
-static void weigh_jobs(struct shared *sh)
-{
-	uint64_t budget = KA_JOBQ_BUDGET;
-	uint64_t *w = xcalloc(sh->n_jobs + 1, sizeof(*w));
-	for (size_t i = 0; i < sh->n_jobs; i++) {
-		struct job *j = &sh->jobs[i];
-		j->order = i;
-		j->size = ka_file_weight(j->path);
-	}
-	qsort(sh->jobs, sh->n_jobs, sizeof(*sh->jobs), cmp_job);
-	for (size_t i = 0; i < sh->n_jobs; i++)
-		w[i] = sh->jobs[i].size;
-	ka_jobq_init(&sh->q, w, sh->n_jobs, budget);
-	free(w);
-}
-
-static int cmp_job_order(const void *a, const void *b)
-{
-	const struct job *x = a, *y = b;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int cmp_sym(const void *a, const void *b)
-{
-	const struct ka_inline_sym *x = a, *y = b;
-	return strcmp(x->symbol, y->symbol);
-}
-
-static int cmp_use(const void *a, const void *b)
-{
-	const struct ka_inline_use *x = *(const struct ka_inline_use *const *)a;
-	const struct ka_inline_use *y = *(const struct ka_inline_use *const *)b;
-	int c = strcmp(x->decl_file, y->decl_file);
-	if (c)
-		return c;
-	if (x->decl_line != y->decl_line)
-		return x->decl_line < y->decl_line ? -1 : 1;
-	return strcmp(x->function, y->function);
-}
-
-int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
-		struct ka_tree_result *res)
-{
-	struct shared sh = { .run = run, .o = o, .res = res };
-	*res = (struct ka_tree_result){ 0 };
-	pthread_mutex_init(&res->lock, NULL);
-	sh.jobs = xcalloc(o->modules.n + 1, sizeof(*sh.jobs));
-	if (o->vmlinux)
-		sh.jobs[sh.n_jobs++] = (struct job){ o->vmlinux, true };
-	for (size_t i = 0; i < o->modules.n; i++)
-		sh.jobs[sh.n_jobs++] = (struct job){ o->modules.v[i], false };
-	res->files_total = (unsigned)sh.n_jobs;
-	if (o->cache)
-		ka_cache_bind(o->cache, run, o);
-
-	weigh_jobs(&sh);
-	ka_run_workers(run->threads, sh.n_jobs, worker, &sh);
-	ka_jobq_free(&sh.q);
-	qsort(sh.jobs, sh.n_jobs, sizeof(*sh.jobs), cmp_job_order);
-	for (size_t i = 0; i < sh.n_jobs; i++) {
-		for (size_t k = 0; k < sh.jobs[i].diags.n; k++) {
-			const struct ka_diag *d = &sh.jobs[i].diags.v[k];
-			ka_diag_add(&run->diags, d->fatal, d->file, d->line,
-				    "%s", d->message);
-		}
-		ka_diags_free(&sh.jobs[i].diags);
-	}
-	free(sh.jobs);
-
-	if (res->n_uses)
-		qsort(res->uses, res->n_uses, sizeof(*res->uses), cmp_use);
-	ka_reach_merge(res->reach, &res->n_reach);
-	for (size_t i = 0; i < res->n_uses; i++) {
-		strvec_sort_unique(&res->uses[i]->gpl_symbols);
-		/* Thread order decides which is seen first: sort for stable output. */
-		strvec_sort_unique(&res->uses[i]->inner);
-		struct ka_inline_use *u = res->uses[i];
-		char *key = ka_inline_key(u->function, u->decl_file, u->decl_line);
-		const struct ka_inline_count *n =
-			hashmap_get(&res->inline_counts, key);
-		u->inline_instances = n ? n->n : 0;
-		free(key);
-		if (u->n_syms)
-			qsort(u->syms, u->n_syms, sizeof(*u->syms), cmp_sym);
-		for (size_t k = 0; k < u->n_syms; k++)
-			strvec_sort_unique(&u->syms[k].via);
-	}
-	return 0;
-}
-
-/*
- * A reference is the inline's own when nearly every instance carries it:
- * a call or key in its body (or in an inner inline it calls with its own
- * arguments) is in all of them, whereas an argument, callback, key or
- * global that a caller passes in shows up only in that caller's instances.
- * Instances where a formal parameter's DWARF location names the symbol
- * (the caller passed it) do not count. The generic machinery (static keys,
- * static calls, list and workqueue helpers) carries a different key or
- * object from each caller, so it falls out, and the header inline that
- * names the key is reported instead. Measured on Debian's 6.1 and 6.12
- * cloud kernels (tests/precision/): real exposures sit at 0.9 and above,
- * argument-borne ones at a few percent.
- */
-#define OWN_PERCENT 80
-
-bool ka_inline_sym_own(const struct ka_inline_use *u,
-		       const struct ka_inline_sym *y)
-{
-	unsigned all = u->inline_instances > y->instances ? u->inline_instances
-							  : y->instances;
-	unsigned own = y->instances - y->by_param;
-	return own && (uint64_t)own * 100 >= (uint64_t)all * OWN_PERCENT;
-}
-
-void ka_file_facts_init(struct ka_file_facts *f)
-{
-	*f = (struct ka_file_facts){ 0 };
-	pthread_mutex_init(&f->r.lock, NULL);
-}
-
-void ka_file_facts_free(struct ka_file_facts *f)
-{
-	ka_tree_result_free(&f->r);
-	ka_diags_free(&f->diags);
-}
-
-void ka_tree_result_free(struct ka_tree_result *res)
-{
-	if (!res)
-		return;
-	for (size_t i = 0; i < res->n_uses; i++) {
-		struct ka_inline_use *u = res->uses[i];
-		free(u->function);
-		free(u->decl_file);
-		strvec_free(&u->gpl_symbols);
-		strvec_free(&u->inner);
-		for (size_t k = 0; k < u->n_syms; k++) {
-			free(u->syms[k].symbol);
-			strvec_free(&u->syms[k].via);
-		}
-		free(u->syms);
-		free(u->example_file);
-		free(u->example_object);
-		free(u->example_function);
-		free(u);
-	}
-	free(res->uses);
-	hashmap_foreach(&res->inlines, slot)
-		free((char *)slot->key);
-	hashmap_free(&res->inlines);
-	ka_inline_counts_free(&res->inline_counts);
-	for (size_t i = 0; i < res->n_paths; i++) {
-		for (size_t k = 0; k < res->paths[i].n_steps; k++)
-			free(res->paths[i].steps[k].symbol);
-		free(res->paths[i].steps);
-		free(res->paths[i].object);
-	}
-	free(res->paths);
-	for (size_t i = 0; i < res->n_wrappers; i++) {
-		struct ka_wrapper_fact *f = &res->wrappers[i];
-		free(f->object);
-		free(f->owner);
-		free(f->symbol);
-		for (size_t k = 0; k < f->n_steps; k++) {
-			free(f->steps[k].symbol);
-			ka_site_clear(&f->sites[k]);
-		}
-		free(f->steps);
-		free(f->sites);
-		strvec_free(&f->reached);
-		for (size_t k = 0; k < f->n_targets; k++) {
-			for (size_t j = 0; j < f->targets[k].n_steps; j++)
-				free(f->targets[k].steps[j].symbol);
-			free(f->targets[k].steps);
-			free(f->targets[k].symbol);
-		}
-		free(f->targets);
-	}
-	free(res->wrappers);
-	struct ka_kfacts kf = { .reach = res->reach, .n_reach = res->n_reach };
-	ka_kfacts_free(&kf);
-	/* A zeroed mutex is PTHREAD_MUTEX_INITIALIZER in glibc. */
-	pthread_mutex_destroy(&res->lock);
-	*res = (struct ka_tree_result){ 0 };
 }

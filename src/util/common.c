@@ -159,12 +159,17 @@ void ka_diags_free(struct ka_diags *d)
 	*d = (struct ka_diags){0};
 }
 
+unsigned ka_threads(unsigned threads)
+{
+	if (threads)
+		return threads;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 0 ? (unsigned)cpus : 1;
+}
+
 void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *), void *arg)
 {
-	if (!threads) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cpus > 0 ? (unsigned)cpus : 1;
-	}
+	threads = ka_threads(threads);
 	if (threads > n)
 		threads = n ? (unsigned)n : 1;
 	pthread_t *t = xcalloc(threads, sizeof(*t));

@@ -32,29 +32,38 @@ void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
 	pthread_cond_init(&q->cond, NULL);
 }
 
+/* The next job that may start now (under q->lock), or SIZE_MAX. */
+static size_t take_locked(struct ka_jobq *q)
+{
+	while (q->first < q->n && q->taken[q->first])
+		q->first++;
+	for (size_t i = q->first; i < q->n; i++) {
+		if (q->taken[i] ||
+		    (q->inflight && q->inflight + q->weight[i] > q->budget &&
+		     q->weight[i] > q->budget / 16))
+			continue;
+		q->taken[i] = 1;
+		q->left--;
+		q->inflight += q->weight[i];
+		return i;
+	}
+	return SIZE_MAX;
+}
+
 size_t ka_jobq_take(struct ka_jobq *q)
 {
 	size_t r = SIZE_MAX;
 	pthread_mutex_lock(&q->lock);
-	while (q->left) {
-		while (q->first < q->n && q->taken[q->first])
-			q->first++;
-		for (size_t i = q->first; i < q->n; i++) {
-			if (q->taken[i] || (q->inflight &&
-					    q->inflight + q->weight[i] > q->budget &&
-					    q->weight[i] > q->budget / 16))
-				continue;
-			r = i;
-			break;
-		}
-		if (r != SIZE_MAX) {
-			q->taken[r] = 1;
-			q->left--;
-			q->inflight += q->weight[r];
-			break;
-		}
+	while (q->left && (r = take_locked(q)) == SIZE_MAX)
 		pthread_cond_wait(&q->cond, &q->lock);
-	}
+	pthread_mutex_unlock(&q->lock);
+	return r;
+}
+
+size_t ka_jobq_try_take(struct ka_jobq *q)
+{
+	pthread_mutex_lock(&q->lock);
+	size_t r = q->left ? take_locked(q) : SIZE_MAX;
 	pthread_mutex_unlock(&q->lock);
 	return r;
 }
