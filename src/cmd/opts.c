@@ -98,14 +98,15 @@ int ka_cli_parse(struct ka_cli *c, const struct ka_command *cmd, int argc,
 	return -1;
 }
 
-/* "  -k, --kernel DIR" padded to the help column, then the doc's lines. */
+/* "  -k, --kernel DIR" padded to the help column (two spaces past it when
+ * longer), then the doc's lines. */
 static void help_row(FILE *out, const struct ka_opt *r)
 {
 	int w = fprintf(out, "  %c%c%s--%s%s%s", r->key ? '-' : ' ',
 			r->key ? r->key : ' ', r->key ? ", " : "  ", r->name,
 			r->arg ? " " : "", r->arg ? r->arg : "");
 	const char *d = r->doc;
-	fprintf(out, "%*s", w < HELP_COL - 1 ? HELP_COL - w : 2, "");
+	fprintf(out, "%*s", w < HELP_COL ? HELP_COL - w : 2, "");
 	for (const char *nl; (nl = strchr(d, '\n')); d = nl + 1)
 		fprintf(out, "%.*s\n%*s", (int)(nl - d), d, HELP_COL, "");
 	fprintf(out, "%s\n", d);

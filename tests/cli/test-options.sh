@@ -81,7 +81,7 @@ PY
 # is listed twice.
 for cmd in check tree explain diff upgrade checks; do
 	"$bin" $cmd --help >help.txt
-	sed -n 's/^  \(-[a-zA-Z]\)\{0,1\}[, ]*\(--[a-z][a-z0-9-]*\)\( [A-Z][A-Z=]*\)\{0,1\}  .*/\1 \2 \3/p' \
+	sed -n 's/^  \(-[a-zA-Z]\)\{0,1\}[, ]*\(--[a-z][a-z0-9-]*\)\( [A-Z][A-Z=]*\)\{0,1\} .*/\1 \2 \3/p' \
 		help.txt >rows.txt
 	[ "$(wc -l <rows.txt)" -ge 2 ] || bad "$cmd --help: no option rows"
 	dup=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^--/) print $i }' rows.txt |
