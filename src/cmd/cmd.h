@@ -147,6 +147,10 @@ void ka_cmd_side_hooks(struct ka_side *s, struct ka_progress *p,
 		       const char *progress, bool tty_default,
 		       void (*facts)(struct ka_run *, const struct ka_tree_result *));
 
+/* tree, explain: s reads c's kernel side (moved) into c's run, with
+ * progress (a bar on a terminal by default) and facts as its hooks. */
+void ka_cli_side(struct ka_cli *c, struct ka_side *s, struct ka_progress *p,
+		 void (*facts)(struct ka_run *, const struct ka_tree_result *));
 /* tree, explain: a usage error (its status) unless c names a kernel; -1. */
 int ka_cli_need_kernel(const struct ka_cli *c);
 

@@ -41,10 +41,7 @@ static int do_explain(int argc, char *argv[])
 	c.run.explain_symbol = s.topts.explain = argv[optind];
 	/* Only waivers of explain's own notes can be unused here. */
 	ka_cmd_set_active_checks(&c.run, KA_SCOPE_EXPLAIN);
-	s.spec = c.side;
-	c.side = (struct ka_tree_inputs){ 0 };
-	s.run = &c.run;
-	ka_cmd_side_hooks(&s, &p, c.progress, true, explain_facts);
+	ka_cli_side(&c, &s, &p, explain_facts);
 	(void)ka_side_run(&s);
 	status = ka_cmd_finish(&c.run, &c.o);
 out:

@@ -33,14 +33,11 @@ static int do_tree(int argc, char *argv[])
 		goto out;
 	}
 	ka_cmd_set_active_checks(&c.run, KA_SCOPE_KERNEL);
-	s.spec = c.side;
-	c.side = (struct ka_tree_inputs){ 0 };
-	s.run = &c.run;
 	s.topts.checks = true;
 	/* A JSON report carries what diff needs: exports, inline and
 	 * reach facts. */
 	s.topts.reach = !strcmp(c.o.format, "json");
-	ka_cmd_side_hooks(&s, &p, c.progress, true, ka_checks_run_kernel);
+	ka_cli_side(&c, &s, &p, ka_checks_run_kernel);
 	if (ka_side_run(&s) == 0 && s.topts.reach) {
 		ka_kfacts_from_tree(&kfacts, &s.res, c.run.max_depth);
 		c.run.kfacts = &kfacts;

@@ -74,16 +74,8 @@ const struct ka_opt ka_walk_rows[] = {
 static int set_kernel(struct ka_cli *c, const char *arg) { c->side.kernel = arg; return 0; }
 static int set_vmlinux(struct ka_cli *c, const char *arg) { c->side.vmlinux = arg; return 0; }
 static int set_release(struct ka_cli *c, const char *arg) { c->side.release = arg; return 0; }
-static int set_modules(struct ka_cli *c, const char *arg)
-{
-	strvec_push(&c->side.module_dirs, arg);
-	return 0;
-}
-static int set_symvers(struct ka_cli *c, const char *arg)
-{
-	strvec_push(&c->side.symvers, arg);
-	return 0;
-}
+static int set_modules(struct ka_cli *c, const char *arg) { strvec_push(&c->side.module_dirs, arg); return 0; }
+static int set_symvers(struct ka_cli *c, const char *arg) { strvec_push(&c->side.symvers, arg); return 0; }
 
 const struct ka_opt ka_kernel_rows[] = {
 	{"kernel", 'k', "DIR", "kernel build or headers directory: its\n"
@@ -189,4 +181,13 @@ int ka_cli_need_kernel(const struct ka_cli *c)
 		return -1;
 	return ka_cli_usage(c, "no kernel given: use --release, --kernel, or "
 			    "--vmlinux with --modules and --symvers");
+}
+
+void ka_cli_side(struct ka_cli *c, struct ka_side *s, struct ka_progress *p,
+		 void (*facts)(struct ka_run *, const struct ka_tree_result *))
+{
+	s->spec = c->side;
+	c->side = (struct ka_tree_inputs){ 0 };
+	s->run = &c->run;
+	ka_cmd_side_hooks(s, p, c->progress, true, facts);
 }
