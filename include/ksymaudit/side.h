@@ -42,6 +42,9 @@ struct ka_side {
 };
 
 /*
+ * A side starts zeroed but for label, spec, run, topts' choices and the
+ * hooks; ka_side_free() releases it whatever ran.
+ *
  * Loads the rules and waivers into s->run (ka_run_load_rules), resolves
  * and reads s->spec (ka_tree_inputs_setup) and opens the cache the run's
  * options name. Returns 0, or a negative errno (problems in run->diags).
@@ -58,7 +61,9 @@ int ka_side_run(struct ka_side *s);
 /* NULL or zeroed: nothing; leaves *s zeroed (s->run is borrowed). */
 void ka_side_free(struct ka_side *s);
 
-/* One side of a diff: a `tree -j` report, or a kernel walked for it. */
+/* One side of a diff: a `tree -j` report, or a kernel walked for it. It
+ * starts zeroed but for operand, by_options and k's spec;
+ * ka_diff_side_free() releases it whatever ran. */
 struct ka_diff_side {
 	const char *name;       /* "OLD", "NEW" */
 	const char *operand;    /* its positional argument, or NULL */

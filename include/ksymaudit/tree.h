@@ -128,7 +128,9 @@ void ka_file_facts_free(struct ka_file_facts *f);
 /*
  * Runs over vmlinux and every module, in parallel, gathering facts into res:
  * header inlines that reach GPL-only exports, export wrappers, explain
- * paths. Input problems go to run->diags. Returns 0 or a negative errno.
+ * paths. Input problems go to run->diags. Returns 0 or a negative errno;
+ * res is set up first, so ka_tree_result_free() releases it after any
+ * return.
  */
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res);
