@@ -29,7 +29,7 @@ struct ka_procpool_ops {
 	/*
 	 * In the caller: job i's result, len bytes at buf; or, when its
 	 * worker died before sending it, buf NULL and failure saying how
-	 * ("killed by signal 11").
+	 * ("was killed by signal 11 (Segmentation fault)").
 	 */
 	void (*done)(size_t i, const void *buf, size_t len,
 		     const char *failure, void *arg);

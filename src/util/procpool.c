@@ -113,9 +113,9 @@ static char *reap(struct worker *w)
 		;
 	w->pid = 0;
 	if (r < 0)
-		return xasprintf("lost: %s", strerror(errno));
+		return xasprintf("was lost: %s", strerror(errno));
 	if (WIFSIGNALED(st))
-		return xasprintf("killed by signal %d (%s)", WTERMSIG(st),
+		return xasprintf("was killed by signal %d (%s)", WTERMSIG(st),
 				 strsignal(WTERMSIG(st)));
 	return xasprintf("exited with status %d", WEXITSTATUS(st));
 }
@@ -155,10 +155,10 @@ static bool dispatch(struct pool *p)
 				continue;
 			uint64_t job = i;
 			w->job = i;
-			if (!send_all(w->fd, &job, sizeof(job))) {
-				/* Died idle: its job goes back through
-				 * receive(), which reports and replaces. */
-			}
+			/* A worker that died idle fails here; poll() then
+			 * sees its socket closed and receive() reports the
+			 * job and replaces the worker. */
+			(void)send_all(w->fd, &job, sizeof(job));
 		}
 		busy = true;
 	}
