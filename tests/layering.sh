@@ -31,7 +31,7 @@ layer_of_header() {
 	common.h | hashmap.h | findings.h | facts.h | blob.h | procpool.h) echo 0 ;;
 	input.h | jsonschema.h | elffile.h | exports.h | module.h | refs.h | rules.h | baseline.h | report.h) echo 1 ;;
 	dwarf.h) echo 2 ;;
-	run.h | tree.h | sites.h | diff.h | cache.h) echo 3 ;;
+	run.h | tree.h | sites.h | diff.h | cache.h | side.h) echo 3 ;;
 	checks.h) echo 4 ;;
 	emit.h) echo 5 ;;
 	*) echo "FAIL: header $1 has no layer in $0" >&2; echo 99 ;;

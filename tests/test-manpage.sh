@@ -76,6 +76,48 @@ for opt in $(sort -u "$tmp/options"); do
 	in_page "$opt" || problem "option $opt is not in $page"
 done
 
+# Each command's option table, as its --help prints it (the help is
+# generated from the table's rows), and its man page section (".SH CMD
+# OPTIONS"; for checks its entry under COMMANDS) document the same options:
+# every long option of the help is in a tag line (after .TP) of the
+# section, with its short letter where it has one, and every option of the
+# section's tag lines is in the help.
+for cmd in $commands; do
+	"$bin" "$cmd" --help >"$tmp/chelp" 2>&1 || continue
+	up=$(echo "$cmd" | tr a-z A-Z)
+	if grep -q "^\.SH $up OPTIONS" "$tmp/page"; then
+		awk -v h=".SH $up OPTIONS" '$0 == h { f = 1; next } /^\.SH/ { f = 0 } f' \
+			"$tmp/page" >"$tmp/section"
+	else
+		awk -v c="$cmd" '/^\.SH COMMANDS/ { s = 1; next } /^\.SH/ { s = 0 }
+			s && /^\.TP/ { t = 1; next }
+			s && t { f = ($2 == c); t = 0 } s && f' "$tmp/page" >"$tmp/section"
+	fi
+	[ -s "$tmp/section" ] || { problem "no section of $cmd in $page"; continue; }
+	# Tag lines; for checks, its COMMANDS entry.
+	if [ "$cmd" = checks ]; then cp "$tmp/section" "$tmp/tags"; else
+		awk '/^\.TP/ { t = 1; next } t { print; t = 0 }' "$tmp/section" >"$tmp/tags"
+	fi
+	# The help's rows: "  -k, --kernel DIR" or "      --release VER".
+	sed -n 's/^  \(-[a-zA-Z], \|    \)\(--[a-z][a-z0-9-]*\).*/\1\2/p' "$tmp/chelp" |
+		sed 's/^ *//' >"$tmp/rows"
+	[ -s "$tmp/rows" ] || problem "'ksymaudit $cmd --help' has no option rows"
+	while read -r a b; do
+		if [ -n "$b" ]; then short=${a%,} long=$b; else short= long=$a; fi
+		grep -Eq -- "(^|[^a-z0-9-])$long([^a-z0-9-]|\$)" "$tmp/tags" ||
+			problem "$cmd: option $long of its --help is not in its section of $page"
+		[ -z "$short" ] || grep -Eq -- "(^|[^a-zA-Z-])$short \", \" $long([^a-z0-9-]|\$)" "$tmp/tags" ||
+			problem "$cmd: '$short, $long' of its --help is not in its section of $page"
+	done <"$tmp/rows"
+	for opt in $(grep -Eo -- '(^|[^a-z0-9-])--?[a-zA-Z][a-z0-9-]*' "$tmp/tags" |
+		sed 's/^[^-]*//' | sort -u); do
+		case $opt in
+		--*) grep -Eq -- "(^|[ ,])$opt( |\$)" "$tmp/rows" ;;
+		*) grep -q -- "^$opt, " "$tmp/rows" ;;
+		esac || problem "$cmd: option $opt of its section of $page is not in its --help"
+	done
+done
+
 # Every check of the table (ksymaudit checks), with its severity as the
 # CHECKS section gives it: ".BR id " (severity" then ")" or ";".
 if ! "$bin" checks >"$tmp/checks"; then

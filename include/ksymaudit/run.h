@@ -39,7 +39,18 @@ struct ka_run {
 	 * tree), or NULL. */
 	char *kernel_release;
 
-	/* Options shared by the commands. */
+	/*
+	 * The options the model reads, set once by the command line (src/cmd/
+	 * option tables); ka_run_inherit() hands them to another run.
+	 */
+	const char *argv0;            /* the rules are looked for beside it */
+	const char *rules_dir;        /* -r/--rules, NULL: the default */
+	struct strvec waiver_files;   /* -w/--waivers */
+	unsigned threads;             /* -t/--threads, 0: one per CPU */
+	const char *debug_root;       /* --debug-root, NULL: /usr/lib/debug */
+	const char *cache_dir;        /* --cache-dir, NULL: the default */
+	bool no_cache;                /* --no-cache */
+	uint64_t cache_max;           /* --cache-size, 0: the default */
 	const char *license_override; /* --license */
 	bool explain;                 /* attribute sites (default on) */
 	bool explain_all;             /* --explain-all */
@@ -47,7 +58,6 @@ struct ka_run {
 	bool debuginfod;              /* --debuginfod */
 	unsigned max_depth;           /* tree: export-wrapper depth */
 	const char *explain_symbol;   /* tree --explain SYMBOL */
-	bool progress;                /* progress on stderr */
 	/* tree -j: the kernel side as facts for diff (borrowed), or NULL. */
 	const struct ka_kfacts *kfacts;
 };
@@ -55,6 +65,17 @@ struct ka_run {
 void ka_run_init(struct ka_run *run, const char *command);
 /* NULL or zeroed: nothing; leaves *run zeroed. */
 void ka_run_free(struct ka_run *run);
+/* A fresh run for command with from's options for a kernel walk: rules,
+ * threads, debug files, cache, depth (not waiver files nor --license). */
+void ka_run_inherit(struct ka_run *run, const char *command,
+		    const struct ka_run *from);
+/*
+ * Loads the rules (run->rules_dir, or the default location) and, when they
+ * could be read, every waiver file of run->waiver_files. Problems go to
+ * run->diags. Returns 0, or a negative errno when the rules could not be
+ * read (no verdict is sound without the license list).
+ */
+int ka_run_load_rules(struct ka_run *run);
 void ka_run_add_input(struct ka_run *run, const char *path, const char *kind,
 		      bool ok);
 

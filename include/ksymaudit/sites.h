@@ -11,8 +11,8 @@
  * gpl-only-import) from its module's relocations and DWARF, and sets the
  * finding's file:line to the first site's place in the module's own code.
  * Debug info is read only for modules that have such findings. Modules are
- * read on threads threads (0: one per CPU), one module per thread; the
+ * read on run->threads threads (0: one per CPU), one module per thread; the
  * result does not depend on the count. Problems go to run->diags (never
  * fatal, in module order). Returns 0 or a negative errno.
  */
-int ka_sites_attribute(struct ka_run *run, unsigned threads);
+int ka_sites_attribute(struct ka_run *run);

@@ -27,7 +27,6 @@ struct ka_tree_opts {
 	const char *vmlinux;       /* kernel image with relocations, or NULL */
 	struct strvec modules;     /* module files */
 	const char *debug_root;    /* e.g. /usr/lib/debug, or NULL */
-	unsigned threads;          /* 0: number of CPUs */
 	bool checks;               /* run the tree checks */
 	const char *explain;       /* explain this symbol, or NULL */
 	bool reach;                /* gather reach facts (export-door) */
@@ -92,30 +91,34 @@ bool ka_inline_sym_own(const struct ka_inline_use *u,
 
 /* ---- Kernel-side inputs of tree and explain (src/model/kernel-tree.c) ---- */
 
-/* What the command line named; the layout is resolved from it. */
+/*
+ * A kernel side as the command line names it (a spec): a build directory,
+ * files, or a release in Debian's layout, under / or an unpacked root.
+ * ka_tree_inputs_setup() resolves the layout (src/model/layout.c) and
+ * reads it.
+ */
 struct ka_tree_inputs {
 	const char *kernel;        /* kernel build directory, or NULL */
 	const char *vmlinux;       /* kernel image file, or NULL */
 	const char *release;       /* Debian's debug layout for VER, or NULL */
+	const char *root;          /* ... under this directory; NULL: / */
 	struct strvec module_dirs; /* module files or directories */
 	struct strvec symvers;     /* Module.symvers files */
-	struct strvec waivers;     /* waiver files */
-	const char *debug_root;    /* separate debug files, or NULL */
-	unsigned threads;          /* 0: number of CPUs */
-	/* The walk's cache and progress, as the command line named them
-	 * (src/cmd/tree-opts.c reads them). */
-	const char *cache_dir;     /* --cache-dir, NULL: the default */
-	bool no_cache;             /* --no-cache */
-	uint64_t cache_max;        /* --cache-size in bytes, 0: the default */
-	const char *progress;      /* --progress: auto, bar, plain, none */
 	char *owned_vmlinux;
 };
 /* NULL or zeroed: nothing; leaves *in zeroed. */
 void ka_tree_inputs_free(struct ka_tree_inputs *in);
 
 /*
- * Loads exports (symvers, the image's and every module's ELF tables),
- * finds the module files and the waivers. Returns 0 or a negative errno.
+ * Resolves in's release (Debian's layout: the debug vmlinux, the debug
+ * modules and the headers' Module.symvers of VER under in->root), for what
+ * in does not name already.
+ */
+void ka_tree_inputs_resolve(struct ka_tree_inputs *in);
+/*
+ * Resolves in, then loads exports (symvers, the image's and every module's
+ * ELF tables) and finds the module files; o gets the image, the modules
+ * and run's debug root. Returns 0 or a negative errno.
  */
 int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *in,
 			 struct ka_tree_opts *o);

@@ -1,11 +1,9 @@
-/* What every command shares: output options, rules, the report, exit status. */
+/* What every command shares: the report, its exit status, help paragraphs. */
 #include <errno.h>
-#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 
 #include "ksymaudit/baseline.h"
 #include "ksymaudit/checks.h"
@@ -49,21 +47,6 @@ void ka_cmd_help_checks(FILE *out, int scope)
 	fputs(".\n", out);
 }
 
-void ka_cmd_help_output(FILE *out, bool paths)
-{
-	fprintf(out,
-		"Output:\n"
-		"  -f, --format FORMAT    text (default), json, sarif, codequality%s\n"
-		"  -j, --json             same as --format json\n"
-		"  -p, --pretty           indent JSON or SARIF (alone: --format json)\n"
-		"  -o, --output FILE      write the report to FILE (- for stdout)\n"
-		"  -v, --verbose          list every site instead of grouping identical ones\n"
-		"      --fail-on LEVEL    error (default), warning, note or never\n"
-		KA_CI_HELP
-		"  -h, --help             show this help\n",
-		paths ? ",\n                         dot (Graphviz)" : "");
-}
-
 void ka_cmd_help_exit(FILE *out)
 {
 	fputs("Exit status: 0 no unwaived finding at or above --fail-on, 1 such\n"
@@ -76,91 +59,6 @@ void ka_cmd_set_active_checks(struct ka_run *run, int scope)
 	for (const struct ka_check *const *c = ka_checks; *c; c++)
 		if ((int)(*c)->scope == scope)
 			strvec_push(&run->rules.active_checks, (*c)->id);
-}
-
-void ka_output_opts_init(struct ka_output_opts *o, bool paths)
-{
-	*o = (struct ka_output_opts){.format = "text", .fail_on = KA_SEV_ERROR,
-				     .paths = paths};
-}
-
-int ka_output_opt(struct ka_output_opts *o, int opt, const char *arg)
-{
-	switch (opt) {
-	case 'f': {
-		const struct ka_emitter *em = ka_emitter_find(arg);
-		if (!em || (em->paths_only && !o->paths)) {
-			ka_err("%s format '%s' (%s)",
-			       em ? "this command has no" : "unknown", arg,
-			       o->paths ? "text, json, sarif, codequality, dot"
-				       : "text, json, sarif, codequality");
-			return -1;
-		}
-		o->format = arg;
-		o->format_given = true;
-		return 1;
-	}
-	case 'j':
-		o->format = "json";
-		o->format_given = true;
-		return 1;
-	case 'p':
-		/* Pretty-prints the chosen format; alone it means JSON. */
-		o->pretty = true;
-		if (!o->format_given)
-			o->format = "json";
-		return 1;
-	case 'o':
-		o->output = arg;
-		return 1;
-	case 'r':
-		o->rules_dir = arg;
-		return 1;
-	case 'v':
-		o->verbose = true;
-		return 1;
-	case KA_OPT_FAIL_ON:
-		if (!strcmp(arg, "never")) {
-			o->fail_never = true;
-			return 1;
-		}
-		if (!ka_severity_parse(arg, &o->fail_on)) {
-			ka_err("--fail-on takes error, warning, note or never, not '%s'",
-			       arg);
-			return -1;
-		}
-		o->fail_never = false;
-		return 1;
-	case KA_OPT_BASELINE:
-		o->baseline = arg;
-		return 1;
-	case KA_OPT_SOURCE_ROOT:
-		o->source_root = arg;
-		return 1;
-	case KA_OPT_PATH_PREFIX_MAP:
-		if (!strchr(arg, '=') || arg[0] == '=') {
-			ka_err("--path-prefix-map takes OLD=NEW with a non-empty OLD, not '%s'",
-			       arg);
-			return -1;
-		}
-		if (o->n_path_maps == KA_MAX_PATH_MAPS) {
-			ka_err("at most %d --path-prefix-map options", KA_MAX_PATH_MAPS);
-			return -1;
-		}
-		o->path_maps[o->n_path_maps++] = arg;
-		return 1;
-	}
-	return 0;
-}
-
-int ka_cmd_load_rules(struct ka_run *run, const struct ka_output_opts *o,
-		      const char *argv0)
-{
-	char *dir = ka_rules_find_dir(o->rules_dir, argv0);
-	int r = ka_rules_load(dir, &run->rules, &run->diags);
-
-	free(dir);
-	return r;
 }
 
 static int exit_status(const struct ka_run *run, const struct ka_output_opts *o)
@@ -281,46 +179,4 @@ int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o)
 		return KA_EXIT_ERROR;
 	}
 	return exit_status(run, o);
-}
-
-void ka_cmd_module_operands(struct ka_run *run, char *const *args, size_t n,
-			    const char *root, const char *release,
-			    struct strvec *out)
-{
-	struct strvec names = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		/* A path names a file; a plain word that is no file a module. */
-		if (strchr(args[i], '/') || stat(args[i], &st) == 0 ||
-		    ka_module_file_name(args[i]) || str_ends(args[i], ".o"))
-			strvec_push(out, args[i]);
-		else
-			strvec_push(&names, args[i]);
-	}
-	if (!names.n)
-		return;
-	struct utsname u;
-	if (!release)
-		release = uname(&u) == 0 ? u.release : "";
-	char *moddir = ka_kmod_moddir(root, release), *why = NULL;
-	struct ka_kmod_result res;
-	if (ka_kmod_resolve(moddir, &names, true, &res, &why) < 0) {
-		ka_diag_add(&run->diags, true, NULL, 0,
-			    "cannot look up module names: %s", why);
-		free(why);
-	} else {
-		for (size_t i = 0; i < res.paths.n; i++)
-			strvec_push(out, res.paths.v[i]);
-		for (size_t i = 0; i < res.builtin.n; i++)
-			ka_diag_add(&run->diags, false, NULL, 0,
-				    "%s is built into %s: nothing to check",
-				    res.builtin.v[i], release);
-		for (size_t i = 0; i < res.missing.n; i++)
-			ka_diag_add(&run->diags, true, moddir, 0,
-				    "no module or alias '%s' in the indexes",
-				    res.missing.v[i]);
-		ka_kmod_result_free(&res);
-	}
-	free(moddir);
-	strvec_free(&names);
 }

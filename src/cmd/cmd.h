@@ -1,20 +1,55 @@
 /*
  * The command layer's private header (src/cmd/ and main.c only): one file
- * per subcommand, each exporting one const descriptor; main.c dispatches
- * from a table of them. Only this layer prints.
+ * per subcommand, each exporting one const descriptor with its option
+ * table; main.c dispatches from a table of them. Only this layer prints.
  */
 #pragma once
 
 #include <stdio.h>
 
 #include "ksymaudit/emit.h"
-#include "ksymaudit/tree.h"
 #include "ksymaudit/run.h"
+#include "ksymaudit/side.h"
+
+struct ka_cli;
+
+/*
+ * One row of a command's option table (elfutils' argp tables are the
+ * model): getopt's long options, its short string and the --help text are
+ * generated from the rows (src/cmd/opts.c), and tests/test-manpage.sh
+ * holds the man page to them. A row with no name is a heading (doc), the
+ * rows of a shared table (rows), or the end.
+ */
+struct ka_opt {
+	const char *name; /* long name */
+	int key;          /* short letter, 0: long only */
+	const char *arg;  /* the argument's name, NULL: takes none */
+	const char *doc;  /* help text, lines separated by '\n' */
+	/* Stores the option: 0, or -1 on a bad value (message printed). */
+	int (*set)(struct ka_cli *c, const char *arg);
+	const struct ka_opt *rows;
+};
+#define KA_OPT_HEAD(text) { .doc = (text) }
+#define KA_OPT_ROWS(table) { .rows = (table) }
+#define KA_OPT_END { 0 }
+
+/* Shared rows: output options and -h (every command that reports), the
+ * rules, waivers and threads (every command that runs checks), and the
+ * walk's debug files, depth, cache and progress (tree, explain, diff,
+ * upgrade). */
+extern const struct ka_opt ka_output_rows[], ka_run_rows[], ka_walk_rows[];
+/* The kernel side of tree and explain. */
+extern const struct ka_opt ka_tree_rows[], ka_kernel_rows[], ka_license_rows[];
 
 struct ka_command {
 	const char *name;
 	int (*handler)(int argc, char *argv[]);
-	const char *help; /* one line for the command list */
+	const char *help;    /* one line for the command list */
+	const char *usage;   /* after "Usage: ksymaudit NAME " */
+	const char *about;   /* what it does, before the options */
+	const struct ka_opt *options;
+	bool paths;          /* it has formats that draw paths (dot) */
+	void (*help_tail)(FILE *out); /* the Checks and Exit paragraphs */
 };
 
 extern const struct ka_command ka_cmd_check;
@@ -23,17 +58,6 @@ extern const struct ka_command ka_cmd_explain;
 extern const struct ka_command ka_cmd_diff;
 extern const struct ka_command ka_cmd_checks;
 extern const struct ka_command ka_cmd_upgrade;
-
-/*
- * diff's engine (src/cmd/diff.c), also behind upgrade: argv as diff takes
- * it; mode->upgrade runs only what concerns the modules (module-breaks
- * with a rebuild's view, the loader's rules against NEW).
- */
-struct ka_diff_mode {
-	const char *command; /* "diff", "upgrade": messages and JSON */
-	bool upgrade;
-};
-int ka_diff_run(int argc, char *argv[], const struct ka_diff_mode *mode);
 
 /* Exit statuses (documented in ksymaudit(1)). */
 enum {
@@ -45,7 +69,7 @@ enum {
 /* At most this many --path-prefix-map options. */
 #define KA_MAX_PATH_MAPS 16
 
-/* Output options every command shares. */
+/* Output options every command shares (how the report is written). */
 struct ka_output_opts {
 	const char *format;     /* "text" (default), "json", "sarif", "dot" */
 	bool format_given;      /* -f or -j seen: -p does not change it */
@@ -55,177 +79,84 @@ struct ka_output_opts {
 	bool verbose;
 	bool fail_never;
 	enum ka_severity fail_on;
-	const char *rules_dir;  /* -r/--rules */
-	/* CI (src/cmd/cmd.c): --baseline, --source-root, --path-prefix-map */
 	const char *baseline;    /* earlier JSON report; NULL: none */
 	const char *source_root; /* repository root for SARIF/Code Quality */
 	const char *path_maps[KA_MAX_PATH_MAPS]; /* "OLD=NEW", argv strings */
 	size_t n_path_maps;
 };
 
-/* paths: the command accepts formats that draw paths (dot). */
-void ka_output_opts_init(struct ka_output_opts *o, bool paths);
+/*
+ * Everything a command line sets, in one place: the report's options, the
+ * run's (struct ka_run holds the options the model reads: rules, waivers,
+ * threads, depth, cache, license, ...), and the kernel sides named.
+ */
+struct ka_cli {
+	const struct ka_command *cmd;
+	struct ka_output_opts o;
+	struct ka_run run;
+	struct ka_tree_inputs side;   /* tree, explain, check */
+	struct ka_diff_side old, nw;  /* diff, upgrade */
+	struct strvec modules;        /* diff, upgrade: -m */
+	const char *progress;         /* --progress: auto, bar, plain, none */
+	const char *release, *root;   /* check: module names; upgrade: OLD */
+	const char *to, *from_root, *to_root, *dkms; /* upgrade */
+};
 
 /*
- * Long options shared by the commands, and their handling. A command puts
- * KA_COMMON_LONGOPTS in its getopt table and "f:jpo:r:v" in its short
- * option string, then calls ka_output_opt() for every option it does not
- * handle itself: it returns 1 when handled, 0 when not one of these, -1 on a
- * bad value (message printed).
+ * Starts c for cmd and parses argv with cmd's table. Returns -1 when the
+ * command goes on (optind is at the first operand), else the exit status
+ * to return at once (help printed, or a usage error reported).
  */
-enum {
-	KA_OPT_FAIL_ON = 0x1000,
-	KA_OPT_BASELINE,
-	KA_OPT_SOURCE_ROOT,
-	KA_OPT_PATH_PREFIX_MAP,
-	KA_OPT_FIRST_COMMAND_OPT = 0x1100, /* commands number theirs from here */
-};
-#define KA_COMMON_LONGOPTS                                                     \
-	{"format", required_argument, NULL, 'f'},                              \
-	{"json", no_argument, NULL, 'j'},                                      \
-	{"pretty", no_argument, NULL, 'p'},                                    \
-	{"output", required_argument, NULL, 'o'},                              \
-	{"rules", required_argument, NULL, 'r'},                               \
-	{"verbose", no_argument, NULL, 'v'},                                   \
-	{"fail-on", required_argument, NULL, KA_OPT_FAIL_ON},                  \
-	{"baseline", required_argument, NULL, KA_OPT_BASELINE},                \
-	{"source-root", required_argument, NULL, KA_OPT_SOURCE_ROOT},          \
-	{"path-prefix-map", required_argument, NULL, KA_OPT_PATH_PREFIX_MAP}
-#define KA_COMMON_SHORTOPTS "f:jpo:r:v"
-/* Help lines of the CI options, for the commands' --help (check, tree). */
-#define KA_CI_HELP                                                             \
-	"      --baseline REPORT  findings also in REPORT (an earlier -j report of\n" \
-	"                         the same command) are unchanged: only new ones\n" \
-	"                         count for --fail-on and the exit status\n"    \
-	"      --source-root DIR  SARIF and codequality: paths under DIR (the\n" \
-	"                         repository) become relative to it\n"          \
-	"      --path-prefix-map OLD=NEW  SARIF and codequality: a path that\n" \
-	"                         starts with OLD starts with NEW (repeatable)\n"
-int ka_output_opt(struct ka_output_opts *o, int opt, const char *arg);
-
-/* Loads the rules (-r or the default location) into run->rules. */
-int ka_cmd_load_rules(struct ka_run *run, const struct ka_output_opts *o,
-		      const char *argv0);
+int ka_cli_parse(struct ka_cli *c, const struct ka_command *cmd, int argc,
+		 char *argv[]);
+/* NULL or zeroed: nothing; leaves *c zeroed. */
+void ka_cli_free(struct ka_cli *c);
+/* Reports a usage error "CMD: MSG" and the --help hint; KA_EXIT_ERROR. */
+int ka_cli_usage(const struct ka_cli *c, const char *fmt, ...) KA_PRINTF(2, 3);
+/* A number from 1 to 16 for opt (--threads, --max-depth), else 0 and a
+ * message printed. */
+unsigned ka_cli_small_number(const char *opt, const char *arg);
+/* Writes cmd's --help: usage, about, the table's rows, the tail. */
+void ka_cli_help(FILE *out, const struct ka_command *cmd);
 
 /*
  * Applies waivers, sorts findings, prints input problems (text mode) and
  * writes the report in the chosen format. Returns the exit status.
  */
 int ka_cmd_finish(struct ka_run *run, const struct ka_output_opts *o);
-
-/*
- * The "Checks:" paragraph of a command's help, from the check table: the
- * ids of the checks the command runs (scope) and waiver-unused.
- */
+/* The "Checks:" paragraph of a help, from the check table (scope). */
 void ka_cmd_help_checks(FILE *out, int scope);
-/* The Output options and the exit statuses, as every command's help has. */
-void ka_cmd_help_output(FILE *out, bool paths);
+/* The exit statuses, as every command's help has them. */
 void ka_cmd_help_exit(FILE *out);
 /* Records the checks a command runs, for waiver-unused (rules.h). */
 void ka_cmd_set_active_checks(struct ka_run *run, int scope);
-
-/*
- * The module operands of check and upgrade: paths as they are, plain words
- * (no '/', no such file) as module names looked up with their dependencies
- * in the depmod indexes of release (default: the running kernel's) under
- * root (NULL: /). Appends paths to out; unknown names are input errors,
- * built-in ones notes.
- */
-void ka_cmd_module_operands(struct ka_run *run, char *const *args, size_t n,
-			    const char *root, const char *release,
-			    struct strvec *out);
-
 /* Prints "ksymaudit: FMT" to stderr. */
 void ka_err(const char *fmt, ...) KA_PRINTF(1, 2);
 
-/* ---- Options shared by tree and explain (src/cmd/tree-opts.c) ---- */
-
-
-enum {
-	KA_TOPT_VMLINUX = KA_OPT_FIRST_COMMAND_OPT + 0x40,
-	KA_TOPT_RELEASE,
-	KA_TOPT_DEBUG_ROOT,
-	KA_TOPT_MAX_DEPTH,
-	KA_TOPT_CACHE_DIR,
-	KA_TOPT_NO_CACHE,
-	KA_TOPT_CACHE_SIZE,
-	KA_TOPT_PROGRESS,
-};
-#define KA_TREE_SHORTOPTS "k:m:s:t:w:"
-#define KA_TREE_LONGOPTS                                                       \
-	{"kernel", required_argument, NULL, 'k'},                              \
-	{"modules", required_argument, NULL, 'm'},                             \
-	{"symvers", required_argument, NULL, 's'},                             \
-	{"threads", required_argument, NULL, 't'},                             \
-	{"waivers", required_argument, NULL, 'w'},                             \
-	{"vmlinux", required_argument, NULL, KA_TOPT_VMLINUX},                 \
-	{"release", required_argument, NULL, KA_TOPT_RELEASE},                 \
-	{"debug-root", required_argument, NULL, KA_TOPT_DEBUG_ROOT},           \
-	{"max-depth", required_argument, NULL, KA_TOPT_MAX_DEPTH},             \
-	KA_WALK_LONGOPTS
-/* The walk's cache and progress (tree, explain, diff). */
-#define KA_WALK_LONGOPTS                                                       \
-	{"cache-dir", required_argument, NULL, KA_TOPT_CACHE_DIR},             \
-	{"no-cache", no_argument, NULL, KA_TOPT_NO_CACHE},                     \
-	{"cache-size", required_argument, NULL, KA_TOPT_CACHE_SIZE},           \
-	{"progress", required_argument, NULL, KA_TOPT_PROGRESS}
-#define KA_WALK_HELP                                                           \
-	"      --cache-dir DIR    cache of per-file facts (default\n"             \
-	"                         $XDG_CACHE_HOME/ksymaudit, ~/.cache/ksymaudit)\n" \
-	"      --no-cache         walk every file; read and write no cache\n"    \
-	"      --cache-size SIZE  bound of the cache directory (default 1G; K, M,\n" \
-	"                         G suffixes): least recently used entries go\n" \
-	"      --progress WHEN    progress on stderr: auto (a bar on a terminal),\n" \
-	"                         bar, plain (a line a second: counts, rates,\n" \
-	"                         elapsed time, for CI logs) or none\n"
-#define KA_TREE_HELP                                                           \
-	"Kernel side:\n"                                                       \
-	"      --release VER      Debian's layout: /usr/lib/debug/boot/vmlinux-VER,\n" \
-	"                         /usr/lib/debug/lib/modules/VER/kernel and\n"  \
-	"                         /usr/src/linux-headers-VER/Module.symvers\n"  \
-	"  -k, --kernel DIR       kernel build directory: Module.symvers, vmlinux.o\n" \
-	"                         or vmlinux, and the modules under DIR\n"      \
-	"      --vmlinux FILE     kernel image linked with relocations (debug\n" \
-	"                         vmlinux, or vmlinux.o)\n"                     \
-	"  -m, --modules PATH     module file or directory (repeatable)\n"      \
-	"  -s, --symvers FILE     a Module.symvers (repeatable)\n"              \
-	"      --debug-root DIR   separate debug files under DIR (build-id, Debian's\n" \
-	"                         layout, debuglink), before /usr/lib/debug\n"   \
-	"  -t, --threads N        files processed in parallel (default: CPUs)\n" \
-	"      --max-depth N      export-wrapper/explain walk depth (default 3)\n" \
-	"  -w, --waivers FILE     also read waivers from FILE (repeatable)\n"  \
-	KA_WALK_HELP
-
-/* Handles one of KA_TREE_LONGOPTS: 1 handled, 0 not one, -1 bad value. */
-int ka_tree_cli_opt(struct ka_tree_inputs *in, struct ka_run *run, int opt,
-		    const char *arg);
 /*
- * Parses the command line of tree or explain (cmd names it in messages):
- * kernel-side options into in, output options into o. Returns -1 when the
- * command goes on (optind is at the first operand), else the exit status to
- * return at once (help printed, or a usage error reported).
+ * The hooks of a kernel side (src/cmd/progress.c): progress on stderr as
+ * --progress says (auto: a bar on a terminal when tty_default), the
+ * cache's notes and the walk's summary line; facts runs on the facts.
  */
-int ka_tree_cli_parse(const char *cmd, int argc, char *argv[],
-		      void (*help)(FILE *out), struct ka_tree_inputs *in,
-		      struct ka_run *run, struct ka_output_opts *o);
-/*
- * The walk's cache and progress for one kernel side: ka_walk_begin opens
- * the cache in->cache_dir names (unless --no-cache; a directory that cannot
- * be used is reported and the run goes on without) and sets o's cache and
- * progress; ka_walk_end closes the cache, prints its notes and, with
- * progress, the run's summary line. label names the side in messages
- * ("tree", "diff OLD").
- */
-struct ka_walk {
-	const char *label;
-	int mode;              /* progress: 0 none, 1 bar, 2 plain */
-	double start, last;    /* seconds (CLOCK_MONOTONIC) */
-	struct ka_cache *cache;
-	char *cache_dir;
+struct ka_progress {
+	int mode;            /* 0 none, 1 bar, 2 plain */
+	double start, last;  /* seconds (CLOCK_MONOTONIC) */
+	const struct ka_side *side; /* its label names it */
 };
-void ka_walk_begin(struct ka_walk *w, const struct ka_tree_inputs *in,
-		   const char *label, bool tty_default, struct ka_tree_opts *o);
-void ka_walk_end(struct ka_walk *w, const struct ka_tree_result *res);
-/* True when w has a cache holding the facts of o's kernel image. */
-bool ka_walk_cached(struct ka_walk *w, const struct ka_run *run,
-		    const struct ka_tree_opts *o);
+void ka_cmd_side_hooks(struct ka_side *s, struct ka_progress *p,
+		       const char *progress, bool tty_default,
+		       void (*facts)(struct ka_run *, const struct ka_tree_result *));
+
+/* tree, explain: s reads c's kernel side (moved) into c's run, with
+ * progress (a bar on a terminal by default) and facts as its hooks. */
+void ka_cli_side(struct ka_cli *c, struct ka_side *s, struct ka_progress *p,
+		 void (*facts)(struct ka_run *, const struct ka_tree_result *));
+/* tree, explain: a usage error (its status) unless c names a kernel; -1. */
+int ka_cli_need_kernel(const struct ka_cli *c);
+
+/*
+ * diff's engine (src/cmd/diff.c), also behind upgrade: c's sides and
+ * modules; upgrade runs only what concerns the modules (module-breaks with
+ * a rebuild's view, the loader's rules against NEW).
+ */
+int ka_cmd_diff_run(struct ka_cli *c, bool upgrade);

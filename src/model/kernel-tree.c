@@ -1,6 +1,6 @@
 /*
  * Inputs of a whole-kernel run (tree, explain): the kernel image, every
- * module file of a tree, their exports, and Debian's debug layout.
+ * module file of a tree and their exports (the layout: layout.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,23 +34,7 @@ static void read_module_exports(struct ka_run *run, const struct strvec *mods)
 int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 			 struct ka_tree_opts *o)
 {
-	if (cli->release) {
-		char *p = xasprintf("/usr/lib/debug/boot/vmlinux-%s", cli->release);
-		if (!cli->vmlinux)
-			cli->vmlinux = cli->owned_vmlinux = p;
-		else
-			free(p);
-		if (!cli->module_dirs.n)
-			strvec_push_owned(&cli->module_dirs,
-					  xasprintf("/usr/lib/debug/lib/modules/%s/kernel",
-						    cli->release));
-		p = xasprintf("/usr/src/linux-headers-%s/Module.symvers",
-			      cli->release);
-		if (!cli->symvers.n && access(p, R_OK) == 0)
-			strvec_push_owned(&cli->symvers, p);
-		else
-			free(p);
-	}
+	ka_tree_inputs_resolve(cli);
 	if (!cli->kernel && !cli->symvers.n && !cli->vmlinux) {
 		ka_diag_add(&run->diags, true, NULL, 0,
 			    "no kernel given: use --release, --kernel, or "
@@ -79,10 +63,7 @@ int ka_tree_inputs_setup(struct ka_run *run, struct ka_tree_inputs *cli,
 					 "directory", true);
 	}
 	read_module_exports(run, &o->modules);
-	for (size_t i = 0; i < cli->waivers.n; i++)
-		ka_waivers_load(cli->waivers.v[i], &run->rules, &run->diags);
-	o->debug_root = cli->debug_root ? cli->debug_root : "/usr/lib/debug";
-	o->threads = cli->threads;
+	o->debug_root = run->debug_root ? run->debug_root : "/usr/lib/debug";
 	return 0;
 }
 
@@ -92,7 +73,6 @@ void ka_tree_inputs_free(struct ka_tree_inputs *in)
 		return;
 	strvec_free(&in->module_dirs);
 	strvec_free(&in->symvers);
-	strvec_free(&in->waivers);
 	free(in->owned_vmlinux);
 	*in = (struct ka_tree_inputs){ 0 };
 }

@@ -243,7 +243,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int ka_sites_attribute(struct ka_run *run, unsigned threads)
+int ka_sites_attribute(struct ka_run *run)
 {
 	struct pool p = { .n = run->n_modules };
 	bool *claimed = xcalloc(run->findings.n + 1, sizeof(*claimed));
@@ -281,7 +281,7 @@ int ka_sites_attribute(struct ka_run *run, unsigned threads)
 	}
 	ka_jobq_init(&p.q, weight, p.n, budget);
 	free(weight);
-	ka_run_workers(threads, p.n, worker, &p);
+	ka_run_workers(run->threads, p.n, worker, &p);
 	ka_jobq_free(&p.q);
 
 	for (size_t i = 0; i < p.n; i++) {

@@ -246,7 +246,7 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		ka_cache_bind(o->cache, run, o);
 
 	weigh_jobs(&sh);
-	unsigned workers = workers_for(o->threads, sh.n_jobs);
+	unsigned workers = workers_for(run->threads, sh.n_jobs);
 	if (workers > 1)
 		ka_procpool_run(workers, &sh.q, &pool_ops, &sh);
 	else

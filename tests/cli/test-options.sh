@@ -76,6 +76,30 @@ assert use and all(x.get("waived") for x in use), use
 assert any(x["check"] == "waiver-unused" and x["symbol"] == "nothing" for x in f), f
 PY
 
+# The option tables (src/cmd/opts.c): every row a command's --help prints
+# is an option its parser takes, with the same short letter, and no option
+# is listed twice.
+for cmd in check tree explain diff upgrade checks; do
+	"$bin" $cmd --help >help.txt
+	sed -n 's/^  \(-[a-zA-Z]\)\{0,1\}[, ]*\(--[a-z][a-z0-9-]*\)\( [A-Z][A-Z=]*\)\{0,1\} .*/\1 \2 \3/p' \
+		help.txt >rows.txt
+	[ "$(wc -l <rows.txt)" -ge 2 ] || bad "$cmd --help: no option rows"
+	dup=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^--/) print $i }' rows.txt |
+		sort | uniq -d)
+	[ -z "$dup" ] || bad "$cmd --help lists $dup twice"
+	while read -r a b c; do
+		case $a in --*) short= long=$a arg=$b ;; *) short=$a long=$b arg=$c ;; esac
+		for o in $long $short; do
+			set -- "$o"
+			[ -z "$arg" ] || set -- "$o" 1
+			"$bin" $cmd "$@" --zz-not-an-option >out.txt 2>err.txt </dev/null || true
+			if grep -Eq "unrecognized option '$o'|invalid option -- '${o#-}'" err.txt; then
+				bad "$cmd: $o is in its --help but not in its parser"
+			fi
+		done
+	done <rows.txt
+done
+
 # explain's notes fail the run only under --fail-on note, as its help says.
 "$bin" explain --help >help.txt
 grep -q "0 done" help.txt && bad "explain --help still says '0 done'"

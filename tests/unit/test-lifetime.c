@@ -12,6 +12,7 @@
 #include "ksymaudit/diff.h"
 #include "src/model/graph.h"
 #include "ksymaudit/refs.h"
+#include "ksymaudit/side.h"
 
 /* free(NULL), free(zeroed), and twice after use where it applies. */
 #define NULL_AND_ZEROED(type, fn)                                              \
@@ -48,6 +49,9 @@ START_TEST(test_lifetime_null_and_zeroed)
 	NULL_AND_ZEROED(struct ka_run, ka_run_free);
 	NULL_AND_ZEROED(struct ka_graph, ka_graph_free);
 	NULL_AND_ZEROED(struct ka_tree_inputs, ka_tree_inputs_free);
+	NULL_AND_ZEROED(struct ka_tree_result, ka_tree_result_free);
+	NULL_AND_ZEROED(struct ka_side, ka_side_free);
+	NULL_AND_ZEROED(struct ka_diff_side, ka_diff_side_free);
 	NULL_AND_ZEROED(struct ka_module_inlines, ka_module_inlines_free);
 	NULL_AND_ZEROED(struct hashmap, ka_inline_counts_free);
 	ka_export_free(NULL);
