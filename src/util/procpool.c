@@ -30,11 +30,13 @@ struct pool {
 	void *arg;
 };
 
-static bool send_all(int fd, const void *p, size_t n)
+/* Sends (out) or receives n bytes whole: false on EOF or an error. */
+static bool xfer(int fd, void *p, size_t n, bool out)
 {
-	const char *c = p;
+	char *c = p;
 	while (n) {
-		ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
+		ssize_t k = out ? send(fd, c, n, MSG_NOSIGNAL)
+				: recv(fd, c, n, 0);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -45,19 +47,14 @@ static bool send_all(int fd, const void *p, size_t n)
 	return true;
 }
 
+static bool send_all(int fd, const void *p, size_t n)
+{
+	return xfer(fd, (void *)p, n, true);
+}
+
 static bool recv_all(int fd, void *p, size_t n)
 {
-	char *c = p;
-	while (n) {
-		ssize_t k = recv(fd, c, n, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		c += k;
-		n -= (size_t)k;
-	}
-	return true;
+	return xfer(fd, p, n, false);
 }
 
 /* A worker's life: jobs in, results out, until the socket closes. */
