@@ -4,7 +4,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -30,27 +29,18 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) KA_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) KA_PRINTF(1, 0);
 
-/* A thread or worker count: threads, or one per CPU when it is 0. */
+/* A worker count: threads (-t), or one per CPU when it is 0. */
 unsigned ka_threads(unsigned threads);
 
 /*
- * Runs fn(arg) on threads for n jobs: threads (0: one per CPU) capped at n,
- * the calling thread being one of them; returns when all are done. fn takes
- * its jobs from arg itself (under its own lock).
- */
-void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *),
-		    void *arg);
-
-/*
- * Weighted jobs for ka_run_workers (src/util/jobq.c): ka_jobq_take returns
- * the first job, in index order, whose weight fits under budget with those
- * in flight (any job when none is in flight; one of at most budget/16 at
- * any time), waiting while nothing fits, and SIZE_MAX when all are taken;
+ * Weighted jobs (src/util/jobq.c), for one process that hands them out
+ * (procpool.h) or runs them itself: ka_jobq_take returns the first job, in
+ * index order, whose weight fits under budget with those in flight (any
+ * job when none is in flight; one of at most budget/16 at any time), and
+ * SIZE_MAX when all are taken or, while some are in flight, none fits;
  * ka_jobq_done returns a job's weight.
  */
 struct ka_jobq {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	uint64_t *weight, inflight, budget;
 	unsigned char *taken;
 	size_t n, first, left;
@@ -58,9 +48,8 @@ struct ka_jobq {
 void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
 		  uint64_t budget);
 size_t ka_jobq_take(struct ka_jobq *q);
-/* The same without waiting: SIZE_MAX also when nothing fits now. */
-size_t ka_jobq_try_take(struct ka_jobq *q);
 void ka_jobq_done(struct ka_jobq *q, size_t i);
+/* NULL or zeroed: nothing. */
 void ka_jobq_free(struct ka_jobq *q);
 /*
  * A file's weight for the queue, about what walking its DWARF holds in

@@ -64,6 +64,16 @@ void ka_inline_chain_push(struct ka_site *s, const char *function,
 void ka_site_clear(struct ka_site *s);
 /* Deep copy of from into to (to is overwritten, not cleared). */
 void ka_site_copy(struct ka_site *to, const struct ka_site *from);
+/*
+ * A site in the binary encoding of blob.h (the fact cache, worker
+ * processes): ka_site_get reads what ka_site_put wrote into s (zeroed),
+ * setting b->bad on an unknown kind (a NULL function or section is
+ * read as NULL: the caller decides whether it may be).
+ */
+struct ka_wbuf;
+struct ka_rbuf;
+void ka_site_put(struct ka_wbuf *b, const struct ka_site *s);
+void ka_site_get(struct ka_rbuf *b, struct ka_site *s);
 
 /* One step of a reference path (export-wrapper, explain). */
 struct ka_path_step {

@@ -33,26 +33,6 @@ static void put_steps(struct ka_wbuf *b, const struct ka_path_step *s,
 	}
 }
 
-static void put_site(struct ka_wbuf *b, const struct ka_site *s)
-{
-	ka_wbuf_str(b, s->function);
-	ka_wbuf_str(b, s->file);
-	ka_wbuf_u32(b, s->line);
-	ka_wbuf_u8(b, s->kind);
-	ka_wbuf_str(b, s->section);
-	ka_wbuf_u64(b, s->offset);
-	ka_wbuf_u8(b, s->has_debuginfo);
-	ka_wbuf_u32(b, (uint32_t)s->n_chain);
-	for (size_t i = 0; i < s->n_chain; i++) {
-		const struct ka_inline_frame *f = &s->chain[i];
-		ka_wbuf_str(b, f->function);
-		ka_wbuf_str(b, f->decl_file);
-		ka_wbuf_u32(b, f->decl_line);
-		ka_wbuf_str(b, f->call_file);
-		ka_wbuf_u32(b, f->call_line);
-	}
-}
-
 static void put_payload(struct ka_wbuf *b, const char *path,
 			const struct ka_file_facts *f)
 {
@@ -100,7 +80,7 @@ static void put_payload(struct ka_wbuf *b, const char *path,
 		ka_wbuf_u64(b, w->size);
 		put_steps(b, w->steps, w->n_steps);
 		for (size_t k = 0; k < w->n_steps; k++)
-			put_site(b, &w->sites[k]);
+			ka_site_put(b, &w->sites[k]);
 		put_strvec(b, &w->reached);
 		ka_wbuf_u32(b, (uint32_t)w->n_targets);
 		for (size_t k = 0; k < w->n_targets; k++) {
@@ -180,29 +160,6 @@ static struct ka_path_step *get_steps(struct ka_rbuf *b, size_t *n_out)
 	return s;
 }
 
-static void get_site(struct ka_rbuf *b, struct ka_site *s)
-{
-	s->function = need_str(b);
-	s->file = ka_rbuf_str(b);
-	s->line = ka_rbuf_u32(b);
-	s->kind = get_kind(b);
-	s->section = need_str(b);
-	s->offset = ka_rbuf_u64(b);
-	s->has_debuginfo = ka_rbuf_u8(b) != 0;
-	uint32_t n = ka_rbuf_count(b, 20);
-	for (uint32_t i = 0; i < n && !b->bad; i++) {
-		char *fn = ka_rbuf_str(b), *decl = ka_rbuf_str(b);
-		unsigned dl = ka_rbuf_u32(b);
-		char *call = ka_rbuf_str(b);
-		unsigned cl = ka_rbuf_u32(b);
-		if (!b->bad)
-			ka_inline_chain_push(s, fn, decl, dl, call, cl);
-		free(fn);
-		free(decl);
-		free(call);
-	}
-}
-
 static void get_payload(struct ka_rbuf *b, const char *path,
 			const char *owner, struct ka_file_facts *f)
 {
@@ -268,8 +225,11 @@ static void get_payload(struct ka_rbuf *b, const char *path,
 		w->size = ka_rbuf_u64(b);
 		w->steps = get_steps(b, &w->n_steps);
 		w->sites = xcalloc(w->n_steps + 1, sizeof(*w->sites));
-		for (size_t k = 0; k < w->n_steps && !b->bad; k++)
-			get_site(b, &w->sites[k]);
+		for (size_t k = 0; k < w->n_steps && !b->bad; k++) {
+			ka_site_get(b, &w->sites[k]);
+			if (!w->sites[k].function || !w->sites[k].section)
+				b->bad = true;
+		}
 		get_strvec(b, &w->reached);
 		uint32_t nt = ka_rbuf_count(b, 8);
 		w->targets = xcalloc(nt + 1, sizeof(*w->targets));

@@ -5,7 +5,6 @@
  */
 #pragma once
 
-#include <pthread.h>
 
 #include "ksymaudit/cache.h"
 
@@ -15,7 +14,6 @@ struct ka_cache {
 	char *tool;
 	uint64_t opts; /* digest of the options that change facts */
 	const struct ka_exportdb *db;
-	pthread_mutex_t lock;
 	struct strvec notes;
 	struct ka_cache_stats st;
 	unsigned seq;

@@ -81,7 +81,6 @@ struct ka_cache *ka_cache_open(const char *dir, uint64_t max_bytes, char **why)
 	c->dir = xstrdup(dir);
 	c->max_bytes = max_bytes ? max_bytes : KA_CACHE_DEFAULT_MAX;
 	c->tool = tool_identity();
-	pthread_mutex_init(&c->lock, NULL);
 	return c;
 }
 
@@ -96,9 +95,7 @@ void ka_cache_note(struct ka_cache *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
-	pthread_mutex_lock(&c->lock);
 	strvec_push_owned(&c->notes, m);
-	pthread_mutex_unlock(&c->lock);
 }
 
 /* ---- files ---- */
@@ -145,9 +142,7 @@ int ka_cache_load(struct ka_cache *c, const struct ka_cache_key *key,
 		futimens(fd, NULL); /* recently used: evicted last */
 		close(fd);
 		free(file);
-		pthread_mutex_lock(&c->lock);
 		c->st.hits++;
-		pthread_mutex_unlock(&c->lock);
 		return 0;
 	}
 bad:
@@ -157,26 +152,20 @@ bad:
 	free(why);
 	close(fd);
 	unlink(file);
-	pthread_mutex_lock(&c->lock);
 	if (r == -2)
 		c->st.stale++;
 	else
 		c->st.rejected++;
-	pthread_mutex_unlock(&c->lock);
 miss:
 	free(file);
-	pthread_mutex_lock(&c->lock);
 	c->st.misses++;
-	pthread_mutex_unlock(&c->lock);
 	return -1;
 }
 
 bool ka_cache_write_entry(struct ka_cache *c, const char *file,
 			  const struct ka_wbuf *b)
 {
-	pthread_mutex_lock(&c->lock);
 	unsigned seq = c->seq++;
-	pthread_mutex_unlock(&c->lock);
 	char *tmp = xasprintf("%s/.tmp-%ld-%u", c->dir, (long)getpid(), seq);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	bool ok = fd >= 0;
@@ -210,11 +199,8 @@ void ka_cache_store(struct ka_cache *c, const struct ka_cache_key *key,
 		return;
 	}
 	char *file = xasprintf("%s/%s", c->dir, key->name);
-	if (ka_cache_write_entry(c, file, &b)) {
-		pthread_mutex_lock(&c->lock);
+	if (ka_cache_write_entry(c, file, &b))
 		c->st.stored++;
-		pthread_mutex_unlock(&c->lock);
-	}
 	free(file);
 	ka_wbuf_free(&b);
 }
@@ -301,7 +287,6 @@ void ka_cache_close(struct ka_cache *c, struct strvec *notes,
 	if (stats)
 		*stats = c->st;
 	strvec_free(&c->notes);
-	pthread_mutex_destroy(&c->lock);
 	free(c->dir);
 	free(c->tool);
 	free(c);

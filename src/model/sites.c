@@ -1,14 +1,16 @@
 /*
  * Attaching sites (function, line, inline chain) to the gpl-only-use and
- * gpl-only-import findings of a check run: one module per thread, each
- * module's references attributed in one batch by the DWARF layer.
+ * gpl-only-import findings of a check run: one module at a time in each
+ * of run->threads worker processes (procpool.h says why not threads),
+ * each module's references attributed in one batch by the DWARF layer.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "ksymaudit/blob.h"
 #include "ksymaudit/dwarf.h"
+#include "ksymaudit/procpool.h"
 #include "ksymaudit/refs.h"
 #include "ksymaudit/sites.h"
 
@@ -159,7 +161,7 @@ static void claim_findings(struct modwork *w, const struct hashmap *by_name,
 	}
 }
 
-/* Runs on any thread: touches only w's findings and w->diags. */
+/* Touches only w's findings and w->diags (what a worker sends back). */
 static int explain_module(struct modwork *w)
 {
 	struct ka_run *run = w->run;
@@ -232,16 +234,107 @@ struct pool {
 	struct ka_jobq q; /* large modules are not attributed at once */
 };
 
-static void *worker(void *arg)
+/*
+ * What attributing module i changed, sent back from a worker: its result,
+ * its problems, and for each of its findings the place and note
+ * finish_finding() set and the sites.
+ */
+static void pool_run(size_t i, struct ka_wbuf *out, void *arg)
 {
 	struct pool *p = arg;
-	size_t i;
-	while ((i = ka_jobq_take(&p->q)) != SIZE_MAX) {
-		p->w[i].err = explain_module(&p->w[i]);
-		ka_jobq_done(&p->q, i);
+	struct modwork *w = &p->w[i];
+	int err = explain_module(w);
+	ka_wbuf_u32(out, (uint32_t)-err);
+	ka_wbuf_u32(out, (uint32_t)w->diags.n);
+	for (size_t k = 0; k < w->diags.n; k++) {
+		const struct ka_diag *d = &w->diags.v[k];
+		ka_wbuf_u8(out, d->fatal);
+		ka_wbuf_str(out, d->file);
+		ka_wbuf_u32(out, d->line);
+		ka_wbuf_str(out, d->message);
 	}
-	return NULL;
+	ka_wbuf_u32(out, (uint32_t)w->want.n);
+	hashmap_foreach(&w->want, slot) {
+		size_t idx = (uintptr_t)slot->value - 1;
+		const struct ka_finding *f = &w->run->findings.v[idx];
+		ka_wbuf_u64(out, idx);
+		ka_wbuf_str(out, f->file);
+		ka_wbuf_u32(out, f->line);
+		ka_wbuf_str(out, f->note);
+		ka_wbuf_u32(out, (uint32_t)f->n_sites);
+		for (size_t k = 0; k < f->n_sites; k++)
+			ka_site_put(out, &f->sites[k]);
+	}
 }
+
+/* Reads what pool_run sent into w's findings; false when it is unreadable. */
+static bool take_result(struct modwork *w, struct ka_rbuf *b)
+{
+	w->err = -(int)(ka_rbuf_u32(b) & 0xffff); /* an errno */
+	uint32_t n = ka_rbuf_count(b, 13);
+	for (uint32_t k = 0; k < n && !b->bad; k++) {
+		bool fatal = ka_rbuf_u8(b);
+		char *file = ka_rbuf_str(b);
+		unsigned line = ka_rbuf_u32(b);
+		char *msg = ka_rbuf_str(b);
+		if (!b->bad && msg)
+			ka_diag_add(&w->diags, fatal, file, line, "%s", msg);
+		free(file);
+		free(msg);
+	}
+	n = ka_rbuf_count(b, 20);
+	for (uint32_t k = 0; k < n && !b->bad; k++) {
+		uint64_t idx = ka_rbuf_u64(b);
+		struct ka_finding *f = idx < w->run->findings.n
+					       ? &w->run->findings.v[idx]
+					       : NULL;
+		/* Only findings this module claimed, and only once. */
+		if (!f || f->n_sites || !f->symbol ||
+		    (uintptr_t)hashmap_get(&w->want, f->symbol) != idx + 1) {
+			b->bad = true;
+			break;
+		}
+		char *file = ka_rbuf_str(b);
+		unsigned line = ka_rbuf_u32(b);
+		char *note = ka_rbuf_str(b);
+		if (file) {
+			free(f->file);
+			f->file = file;
+			f->line = line;
+		}
+		if (note) {
+			free(f->note);
+			f->note = note;
+		}
+		uint32_t ns = ka_rbuf_count(b, 30);
+		for (uint32_t j = 0; j < ns && !b->bad; j++)
+			ka_site_get(b, ka_finding_add_site(f));
+	}
+	return !b->bad && b->off == b->n;
+}
+
+static void pool_done(size_t i, const void *buf, size_t len,
+		      const char *failure, void *arg)
+{
+	struct pool *p = arg;
+	struct modwork *w = &p->w[i];
+	struct ka_rbuf b = { .p = buf, .n = len };
+	if (failure) {
+		ka_diag_add(&w->diags, true, w->m->path, 0,
+			    "the worker process attributing its sites %s",
+			    failure);
+		w->err = -EIO;
+	} else if (!take_result(w, &b)) {
+		ka_diag_add(&w->diags, true, w->m->path, 0,
+			    "sites from the worker process unreadable");
+		w->err = -EIO;
+	}
+}
+
+static const struct ka_procpool_ops pool_ops = {
+	.run = pool_run,
+	.done = pool_done,
+};
 
 int ka_sites_attribute(struct ka_run *run)
 {
@@ -281,7 +374,17 @@ int ka_sites_attribute(struct ka_run *run)
 	}
 	ka_jobq_init(&p.q, weight, p.n, budget);
 	free(weight);
-	ka_run_workers(run->threads, p.n, worker, &p);
+	unsigned workers = ka_threads(run->threads);
+	if (workers > 1 && p.n > 1) {
+		ka_procpool_run(workers < p.n ? workers : (unsigned)p.n, &p.q,
+				&pool_ops, &p);
+	} else {
+		size_t i;
+		while ((i = ka_jobq_take(&p.q)) != SIZE_MAX) {
+			p.w[i].err = explain_module(&p.w[i]);
+			ka_jobq_done(&p.q, i);
+		}
+	}
 	ka_jobq_free(&p.q);
 
 	for (size_t i = 0; i < p.n; i++) {

@@ -167,18 +167,3 @@ unsigned ka_threads(unsigned threads)
 	return cpus > 0 ? (unsigned)cpus : 1;
 }
 
-void ka_run_workers(unsigned threads, size_t n, void *(*fn)(void *), void *arg)
-{
-	threads = ka_threads(threads);
-	if (threads > n)
-		threads = n ? (unsigned)n : 1;
-	pthread_t *t = xcalloc(threads, sizeof(*t));
-	unsigned started = 0;
-	for (unsigned i = 1; i < threads; i++)
-		if (pthread_create(&t[started], NULL, fn, arg) == 0)
-			started++;
-	fn(arg);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
-	free(t);
-}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksymaudit/blob.h"
 #include "ksymaudit/facts.h"
 
 static char *dup_or_null(const char *s)
@@ -233,4 +234,49 @@ void ka_kfacts_sort(struct ka_kfacts *f)
 		qsort(f->uses, f->n_uses, sizeof(*f->uses), cmp_use);
 	if (f->n_reach > 1)
 		qsort(f->reach, f->n_reach, sizeof(*f->reach), cmp_reach);
+}
+
+void ka_site_put(struct ka_wbuf *b, const struct ka_site *s)
+{
+	ka_wbuf_str(b, s->function);
+	ka_wbuf_str(b, s->file);
+	ka_wbuf_u32(b, s->line);
+	ka_wbuf_u8(b, s->kind);
+	ka_wbuf_str(b, s->section);
+	ka_wbuf_u64(b, s->offset);
+	ka_wbuf_u8(b, s->has_debuginfo);
+	ka_wbuf_u32(b, (uint32_t)s->n_chain);
+	for (size_t i = 0; i < s->n_chain; i++) {
+		const struct ka_inline_frame *f = &s->chain[i];
+		ka_wbuf_str(b, f->function);
+		ka_wbuf_str(b, f->decl_file);
+		ka_wbuf_u32(b, f->decl_line);
+		ka_wbuf_str(b, f->call_file);
+		ka_wbuf_u32(b, f->call_line);
+	}
+}
+
+void ka_site_get(struct ka_rbuf *b, struct ka_site *s)
+{
+	s->function = ka_rbuf_str(b);
+	s->file = ka_rbuf_str(b);
+	s->line = ka_rbuf_u32(b);
+	s->kind = ka_rbuf_u8(b);
+	if (s->kind > KA_REF_DATA)
+		b->bad = true;
+	s->section = ka_rbuf_str(b);
+	s->offset = ka_rbuf_u64(b);
+	s->has_debuginfo = ka_rbuf_u8(b) != 0;
+	uint32_t n = ka_rbuf_count(b, 20);
+	for (uint32_t i = 0; i < n && !b->bad; i++) {
+		char *fn = ka_rbuf_str(b), *decl = ka_rbuf_str(b);
+		unsigned dl = ka_rbuf_u32(b);
+		char *call = ka_rbuf_str(b);
+		unsigned cl = ka_rbuf_u32(b);
+		if (!b->bad)
+			ka_inline_chain_push(s, fn, decl, dl, call, cl);
+		free(fn);
+		free(decl);
+		free(call);
+	}
 }

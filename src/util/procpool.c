@@ -130,7 +130,7 @@ static void run_here(struct pool *p, size_t i)
 static size_t next_job(struct pool *p)
 {
 	size_t i;
-	while ((i = ka_jobq_try_take(p->q)) != SIZE_MAX) {
+	while ((i = ka_jobq_take(p->q)) != SIZE_MAX) {
 		if (!p->ops->local || !p->ops->local(i, p->arg))
 			return i;
 		ka_jobq_done(p->q, i);
@@ -206,7 +206,7 @@ void ka_procpool_run(unsigned procs, struct ka_jobq *q,
 			/* Nothing runs: the queue is empty or no worker is
 			 * left; the caller does what remains. */
 			size_t i;
-			while ((i = ka_jobq_try_take(q)) != SIZE_MAX) {
+			while ((i = ka_jobq_take(q)) != SIZE_MAX) {
 				if (!ops->local || !ops->local(i, arg))
 					run_here(&p, i);
 				ka_jobq_done(q, i);
