@@ -218,16 +218,15 @@ void ka_procpool_run(unsigned procs, struct ka_jobq *q,
 			if (p.w[k].pid && p.w[k].job != SIZE_MAX)
 				pf[m++] = (struct pollfd){ .fd = p.w[k].fd,
 							   .events = POLLIN };
-		if (poll(pf, m, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break; /* cannot happen with valid fds */
-		}
+		int r = poll(pf, m, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		/* Should poll() fail otherwise, wait for each in turn. */
 		for (unsigned k = 0, j = 0; k < p.n; k++) {
 			struct worker *w = &p.w[k];
 			if (!w->pid || w->job == SIZE_MAX)
 				continue;
-			if (pf[j++].revents)
+			if (r < 0 || pf[j++].revents)
 				receive(&p, w);
 		}
 	}
