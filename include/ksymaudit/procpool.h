@@ -36,10 +36,11 @@ struct ka_procpool_ops {
 };
 
 /*
- * Runs every job of q on procs workers (at least one), forked from the
+ * Runs the jobs of q on procs workers (at least one), forked from the
  * caller once the caller's state is complete; a worker that dies is
- * replaced. When no worker can be started, the caller runs the remaining
- * jobs itself, with the same calls. Returns when every job is done.
+ * replaced. Returns when every job is done, or when no worker could be
+ * started or replaced: the jobs not taken then are still in q, for the
+ * caller to run itself (as with one thread).
  */
 void ka_procpool_run(unsigned procs, struct ka_jobq *q,
 		     const struct ka_procpool_ops *ops, void *arg);

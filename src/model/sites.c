@@ -375,15 +375,14 @@ int ka_sites_attribute(struct ka_run *run)
 	ka_jobq_init(&p.q, weight, p.n, budget);
 	free(weight);
 	unsigned workers = ka_threads(run->threads);
-	if (workers > 1 && p.n > 1) {
+	if (workers > 1 && p.n > 1)
 		ka_procpool_run(workers < p.n ? workers : (unsigned)p.n, &p.q,
 				&pool_ops, &p);
-	} else {
-		size_t i;
-		while ((i = ka_jobq_take(&p.q)) != SIZE_MAX) {
-			p.w[i].err = explain_module(&p.w[i]);
-			ka_jobq_done(&p.q, i);
-		}
+	/* All of them, or what no worker could take. */
+	size_t j;
+	while ((j = ka_jobq_take(&p.q)) != SIZE_MAX) {
+		p.w[j].err = explain_module(&p.w[j]);
+		ka_jobq_done(&p.q, j);
 	}
 	ka_jobq_free(&p.q);
 

@@ -249,8 +249,7 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 	unsigned workers = workers_for(run->threads, sh.n_jobs);
 	if (workers > 1)
 		ka_procpool_run(workers, &sh.q, &pool_ops, &sh);
-	else
-		run_all_here(&sh);
+	run_all_here(&sh); /* all of them, or what no worker could take */
 	ka_jobq_free(&sh.q);
 	qsort(sh.jobs, sh.n_jobs, sizeof(*sh.jobs), cmp_job_order);
 	for (size_t i = 0; i < sh.n_jobs; i++) {

@@ -117,15 +117,6 @@ static char *reap(struct worker *w)
 	return xasprintf("exited with status %d", WEXITSTATUS(st));
 }
 
-/* Job i run by the caller itself (no worker could be started). */
-static void run_here(struct pool *p, size_t i)
-{
-	struct ka_wbuf out = { 0 };
-	p->ops->run(i, &out, p->arg);
-	p->ops->done(i, out.p, out.n, NULL, p->arg);
-	ka_wbuf_free(&out);
-}
-
 /* The next job for a worker, finishing the caller's own on the way. */
 static size_t next_job(struct pool *p)
 {
@@ -202,17 +193,10 @@ void ka_procpool_run(unsigned procs, struct ka_jobq *q,
 			p.w[k].pid = 0;
 	struct pollfd *pf = xcalloc(p.n, sizeof(*pf));
 	for (;;) {
-		if (!dispatch(&p)) {
-			/* Nothing runs: the queue is empty or no worker is
-			 * left; the caller does what remains. */
-			size_t i;
-			while ((i = ka_jobq_take(q)) != SIZE_MAX) {
-				if (!ops->local || !ops->local(i, arg))
-					run_here(&p, i);
-				ka_jobq_done(q, i);
-			}
+		/* Nothing runs: the queue is empty, or no worker is left and
+		 * the caller runs what remains. */
+		if (!dispatch(&p))
 			break;
-		}
 		unsigned m = 0;
 		for (unsigned k = 0; k < p.n; k++)
 			if (p.w[k].pid && p.w[k].job != SIZE_MAX)

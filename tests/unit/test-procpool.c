@@ -68,6 +68,7 @@ static void run(struct state *s, unsigned procs, uint64_t budget)
 	struct ka_jobq q;
 	ka_jobq_init(&q, w, N_JOBS, budget);
 	ka_procpool_run(procs, &q, &ops, s);
+	/* What no worker could take is the caller's (none here: fork works). */
 	ck_assert_uint_eq(q.left, 0);
 	ka_jobq_free(&q);
 }
