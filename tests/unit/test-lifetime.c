@@ -54,6 +54,7 @@ START_TEST(test_lifetime_null_and_zeroed)
 	NULL_AND_ZEROED(struct ka_diff_side, ka_diff_side_free);
 	NULL_AND_ZEROED(struct ka_module_inlines, ka_module_inlines_free);
 	NULL_AND_ZEROED(struct hashmap, ka_inline_counts_free);
+	NULL_AND_ZEROED(struct ka_jobq, ka_jobq_free);
 	ka_export_free(NULL);
 	ka_dwarf_close(NULL);
 	ka_gsites_free(NULL, 0);
