@@ -49,7 +49,7 @@ void ka_jobq_init(struct ka_jobq *q, const uint64_t *weights, size_t n,
 		  uint64_t budget);
 size_t ka_jobq_take(struct ka_jobq *q);
 void ka_jobq_done(struct ka_jobq *q, size_t i);
-/* NULL or zeroed: nothing. */
+/* NULL or zeroed: nothing; leaves *q zeroed. */
 void ka_jobq_free(struct ka_jobq *q);
 /*
  * A file's weight for the queue, about what walking its DWARF holds in

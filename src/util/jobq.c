@@ -60,4 +60,5 @@ void ka_jobq_free(struct ka_jobq *q)
 		return;
 	free(q->weight);
 	free(q->taken);
+	*q = (struct ka_jobq){ 0 };
 }
