@@ -56,51 +56,42 @@ static void finish_job(struct shared *sh, struct job *j,
 			    sh->res->files_cached, o->progress_arg);
 }
 
-/*
- * Opens job j's file and looks it up in the cache: true when f holds its
- * facts (from the cache, or its input problem), false when it must be
- * walked (j->key is then its key, if it has one).
- */
-static bool from_cache(struct shared *sh, struct job *j,
-		       struct ka_file_facts *f, bool *cached)
+/* Opens job j's file into e; false, with the reason in f, when it cannot. */
+static bool open_job(const struct job *j, struct ka_elf *e,
+		     struct ka_file_facts *f)
 {
-	struct ka_cache *cache = sh->tp.o->cache;
-	struct ka_elf e;
 	char *why = NULL;
-	*cached = false;
-	if (!cache)
-		return false;
-	if (ka_elf_open(j->path, &e, &why) < 0) {
-		ka_diag_add(&f->diags, true, j->path, 0, "%s",
-			    why ? why : "cannot open");
-		free(why);
+	if (ka_elf_open(j->path, e, &why) == 0)
 		return true;
-	}
-	char *owner = owner_of(j);
-	j->keyed = ka_cache_key(cache, &e, owner, &j->key) == 0;
-	*cached = j->keyed &&
-		  ka_cache_load(cache, &j->key, j->path, owner, f) == 0;
-	free(owner);
-	ka_elf_close(&e);
-	return *cached;
+	ka_diag_add(&f->diags, true, j->path, 0, "%s", why ? why : "cannot open");
+	free(why);
+	return false;
 }
 
-/* Walks job j's file into f. */
-static void walk(struct shared *sh, const struct job *j,
+/*
+ * Looks opened file e up in the cache: true when f holds its facts; else
+ * j->key is its key when it has one, for store().
+ */
+static bool lookup(struct shared *sh, struct job *j, struct ka_elf *e,
+		   struct ka_file_facts *f)
+{
+	struct ka_cache *cache = sh->tp.o->cache;
+	if (!cache)
+		return false;
+	char *owner = owner_of(j);
+	j->keyed = ka_cache_key(cache, e, owner, &j->key) == 0;
+	bool hit = j->keyed &&
+		   ka_cache_load(cache, &j->key, j->path, owner, f) == 0;
+	free(owner);
+	return hit;
+}
+
+static void walk(struct shared *sh, const struct job *j, struct ka_elf *e,
 		 struct ka_file_facts *f)
 {
-	struct ka_elf e;
-	char *why = NULL;
-	if (ka_elf_open(j->path, &e, &why) < 0) {
-		ka_diag_add(&f->diags, true, j->path, 0, "%s",
-			    why ? why : "cannot open");
-		free(why);
-		return;
-	}
 	char *owner = owner_of(j);
-	ka_tree_walk_file(&sh->tp, j->path, &e, owner, f);
+	ka_tree_walk_file(&sh->tp, j->path, e, owner, f);
 	free(owner);
-	ka_elf_close(&e);
 }
 
 static void store(struct shared *sh, const struct job *j,
@@ -110,7 +101,7 @@ static void store(struct shared *sh, const struct job *j,
 		ka_cache_store(sh->tp.o->cache, &j->key, j->path, f);
 }
 
-/* ---- in the caller: one thread ---- */
+/* ---- in the caller (-t 1, or what no worker could take) ---- */
 
 static void run_all_here(struct shared *sh)
 {
@@ -118,11 +109,16 @@ static void run_all_here(struct shared *sh)
 	while ((i = ka_jobq_take(&sh->q)) != SIZE_MAX) {
 		struct job *j = &sh->jobs[i];
 		struct ka_file_facts f;
-		bool cached;
+		struct ka_elf e;
+		bool cached = false;
 		ka_file_facts_init(&f);
-		if (!from_cache(sh, j, &f, &cached)) {
-			walk(sh, j, &f);
-			store(sh, j, &f);
+		if (open_job(j, &e, &f)) {
+			cached = lookup(sh, j, &e, &f);
+			if (!cached) {
+				walk(sh, j, &e, &f);
+				store(sh, j, &f);
+			}
+			ka_elf_close(&e);
 		}
 		finish_job(sh, j, &f, cached);
 		ka_jobq_done(&sh->q, i);
@@ -131,17 +127,31 @@ static void run_all_here(struct shared *sh)
 
 /* ---- worker processes ---- */
 
+/*
+ * The cache is the caller's: a file is opened here to look it up, and
+ * again by the worker that walks it when it is not there (a compressed
+ * file with DWARF is then decompressed twice; Debian's debug modules are
+ * not compressed).
+ */
 static bool pool_local(size_t i, void *arg)
 {
 	struct shared *sh = arg;
+	struct job *j = &sh->jobs[i];
 	struct ka_file_facts f;
-	bool cached;
-	ka_file_facts_init(&f);
-	if (!from_cache(sh, &sh->jobs[i], &f, &cached)) {
-		ka_file_facts_free(&f);
+	struct ka_elf e;
+	bool cached = false;
+	if (!sh->tp.o->cache)
 		return false;
+	ka_file_facts_init(&f);
+	if (open_job(j, &e, &f)) {
+		cached = lookup(sh, j, &e, &f);
+		ka_elf_close(&e);
+		if (!cached) {
+			ka_file_facts_free(&f);
+			return false;
+		}
 	}
-	finish_job(sh, &sh->jobs[i], &f, cached);
+	finish_job(sh, j, &f, cached);
 	return true;
 }
 
@@ -150,8 +160,12 @@ static void pool_run(size_t i, struct ka_wbuf *out, void *arg)
 	struct shared *sh = arg;
 	const struct job *j = &sh->jobs[i];
 	struct ka_file_facts f;
+	struct ka_elf e;
 	ka_file_facts_init(&f);
-	walk(sh, j, &f);
+	if (open_job(j, &e, &f)) {
+		walk(sh, j, &e, &f);
+		ka_elf_close(&e);
+	}
 	ka_cache_encode(&wire_key, WIRE_TOOL, j->path, &f, out);
 	ka_file_facts_free(&f);
 }
