@@ -160,6 +160,29 @@ START_TEST(test_explain_dwarf4)
 }
 END_TEST
 
+/* Objects built with clang: the same chains and lines as with gcc. */
+static void check_clang(const char *module)
+{
+	char *path = fxpath(module);
+	bool there = access(path, R_OK) == 0;
+	free(path);
+	if (!there) {
+		/* No clang on this machine: a failure where the test set-up
+		 * (which installs it) is required. */
+		ck_assert_msg(!getenv("KSYMAUDIT_REQUIRE_REAL"),
+			      "%s missing: clang not installed", module);
+		return;
+	}
+	check_foo(&(struct setup){ .module = module });
+}
+
+START_TEST(test_explain_clang)
+{
+	check_clang("foo-clang.o");
+	check_clang("foo-clang-dwarf4.o");
+}
+END_TEST
+
 START_TEST(test_explain_compressed_sections)
 {
 	check_foo(&(struct setup){ .module = "foo-zdebug.o" });
@@ -380,6 +403,7 @@ static Suite *explain_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_explain_in_file);
 	tcase_add_test(tc, test_explain_dwarf4);
+	tcase_add_test(tc, test_explain_clang);
 	tcase_add_test(tc, test_explain_compressed_sections);
 	tcase_add_test(tc, test_explain_linked);
 	tcase_add_test(tc, test_explain_debuglink);
