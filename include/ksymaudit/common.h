@@ -29,8 +29,8 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) KA_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) KA_PRINTF(1, 0);
 
-/* A worker count: threads (-t), or one per CPU when it is 0. */
-unsigned ka_threads(unsigned threads);
+/* Workers for n jobs: threads (-t), or one per CPU when it is 0, at most n. */
+unsigned ka_workers(unsigned threads, size_t n);
 
 /*
  * Weighted jobs (src/util/jobq.c), for one process that hands them out

@@ -374,10 +374,9 @@ int ka_sites_attribute(struct ka_run *run)
 	}
 	ka_jobq_init(&p.q, weight, p.n, budget);
 	free(weight);
-	unsigned workers = ka_threads(run->threads);
-	if (workers > 1 && p.n > 1)
-		ka_procpool_run(workers < p.n ? workers : (unsigned)p.n, &p.q,
-				&pool_ops, &p);
+	unsigned workers = ka_workers(run->threads, p.n);
+	if (workers > 1)
+		ka_procpool_run(workers, &p.q, &pool_ops, &p);
 	/* All of them, or what no worker could take. */
 	size_t j;
 	while ((j = ka_jobq_take(&p.q)) != SIZE_MAX) {

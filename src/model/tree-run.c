@@ -2,9 +2,9 @@
  * The whole-kernel pass over files: vmlinux and every module as jobs of a
  * size-weighted queue (large files are not walked at once), each file's
  * facts from the cache or from a walk (tree-pass.c), merged into the
- * build's as they come. With more than one thread the walks run in worker
- * processes (procpool.h says why) and their facts come back in the
- * cache's encoding; the cache itself is only read and written here.
+ * build's as they come. With -t above 1 the walks run in worker processes
+ * (procpool.h says why) and their facts come back in the cache's
+ * encoding; the cache itself is only read and written here.
  */
 #include <stdlib.h>
 
@@ -238,12 +238,6 @@ static int cmp_job_order(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static unsigned workers_for(unsigned threads, size_t n_jobs)
-{
-	threads = ka_threads(threads);
-	return n_jobs < threads ? (unsigned)n_jobs : threads;
-}
-
 int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		struct ka_tree_result *res)
 {
@@ -260,7 +254,7 @@ int ka_tree_run(struct ka_run *run, const struct ka_tree_opts *o,
 		ka_cache_bind(o->cache, run, o);
 
 	weigh_jobs(&sh);
-	unsigned workers = workers_for(run->threads, sh.n_jobs);
+	unsigned workers = ka_workers(run->threads, sh.n_jobs);
 	if (workers > 1)
 		ka_procpool_run(workers, &sh.q, &pool_ops, &sh);
 	run_all_here(&sh); /* all of them, or what no worker could take */

@@ -159,11 +159,12 @@ void ka_diags_free(struct ka_diags *d)
 	*d = (struct ka_diags){0};
 }
 
-unsigned ka_threads(unsigned threads)
+unsigned ka_workers(unsigned threads, size_t n)
 {
-	if (threads)
-		return threads;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	return cpus > 0 ? (unsigned)cpus : 1;
+	if (!threads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	return n < threads ? (unsigned)n : threads;
 }
 
