@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ksymaudit/report.h"
+#include "tests/ka-check.h"
 
 #define HEAD "{\"schema_version\":2,\"command\":\"tree\","
 #define EMPTY_FACTS "\"inline_uses\":[],\"reach\":{\"max_depth\":3,\"functions\":[]}"
@@ -244,9 +245,5 @@ int main(void)
 	tcase_add_test(tc, test_report_structured_fields);
 	tcase_add_test(tc, test_report_deep_and_nul);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

@@ -12,6 +12,7 @@
 
 #include "ksymaudit/baseline.h"
 #include "ksymaudit/emit.h"
+#include "tests/ka-check.h"
 
 static char *map(const struct ka_emit_opts *o, const char *path)
 {
@@ -313,9 +314,5 @@ int main(void)
 	tcase_add_test(tc, test_baseline_one_to_one);
 	tcase_add_test(tc, test_baseline_load);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

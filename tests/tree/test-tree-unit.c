@@ -6,6 +6,7 @@
 
 #include "ksymaudit/checks.h"
 #include "ksymaudit/emit.h"
+#include "tests/ka-check.h"
 
 static char *write_tmp(const char *text)
 {
@@ -279,9 +280,5 @@ int main(void)
 	tcase_add_test(tc, test_tree_rank_gain);
 	tcase_add_test(tc, test_tree_dot);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ka_check_run(s);
 }

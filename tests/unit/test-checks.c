@@ -9,6 +9,7 @@
 #include "config.h"
 #include "ksymaudit/checks.h"
 #include "ksymaudit/elffile.h"
+#include "tests/ka-check.h"
 
 static const char symvers[] =
 	"0x1\tplain_fn\tvmlinux\tEXPORT_SYMBOL\t\n"
@@ -487,8 +488,6 @@ int main(void)
 {
 	Suite *s = suite_create("checks");
 	TCase *tc = tcase_create("checks");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_checks_license_list_is_the_kernels);
 	tcase_add_test(tc, test_checks_gpl_only_use);
@@ -505,9 +504,5 @@ int main(void)
 	tcase_add_test(tc, test_checks_machine_mismatch);
 	tcase_add_test(tc, test_checks_header_globs);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

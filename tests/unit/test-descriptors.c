@@ -11,6 +11,7 @@
 
 #include "ksymaudit/checks.h"
 #include "ksymaudit/emit.h"
+#include "tests/ka-check.h"
 
 static const char *sarif_level(enum ka_severity s)
 {
@@ -131,9 +132,5 @@ int main(void)
 	tcase_add_test(tc, test_descriptors_sarif_rules);
 	tcase_add_test(tc, test_descriptors_json_severity);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ka_check_run(s);
 }

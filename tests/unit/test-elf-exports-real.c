@@ -18,6 +18,7 @@
 
 #include "ksymaudit/elffile.h"
 #include "ksymaudit/module.h"
+#include "tests/ka-check.h"
 
 static char *vmlinux_path, *symvers_path;
 
@@ -224,8 +225,6 @@ int main(void)
 {
 	Suite *s;
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 	char *dir;
 
 	if (!find_pair()) {
@@ -244,11 +243,8 @@ int main(void)
 		fprintf(stderr, "note: no debug module tree; modules not compared\n");
 	free(dir);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int status = ka_check_run(s);
 	free(vmlinux_path);
 	free(symvers_path);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

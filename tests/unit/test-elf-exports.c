@@ -13,6 +13,7 @@
 
 #include "ksymaudit/elffile.h"
 #include "ksymaudit/module.h"
+#include "tests/ka-check.h"
 
 static const char *fixtures, *fixtures_src;
 
@@ -468,8 +469,6 @@ static Suite *elf_exports_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
 	bool skipped = false;
 
 	fixtures = getenv("FIXTURES");
@@ -486,11 +485,7 @@ int main(void)
 				targets[i], fixtures, targets[i]);
 			skipped = true;
 		}
-	sr = srunner_create(elf_exports_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (failed)
+	if (ka_check_run(elf_exports_suite()) != EXIT_SUCCESS)
 		return EXIT_FAILURE;
 	if (skipped && getenv("KSYMAUDIT_REQUIRE_REAL") &&
 	    strcmp(getenv("KSYMAUDIT_REQUIRE_REAL"), "1") == 0) {

@@ -20,6 +20,7 @@
 #include "ksymaudit/elffile.h"
 #include "ksymaudit/input.h"
 #include "ksymaudit/refs.h"
+#include "tests/ka-check.h"
 
 static char tmpdir[] = "/tmp/ka-elffile-XXXXXX";
 static char self[4096];
@@ -547,8 +548,6 @@ int main(void)
 {
 	Suite *s = suite_create("elffile");
 	TCase *tc = tcase_create("elffile");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_elffile_plain);
@@ -573,9 +572,5 @@ int main(void)
 	/* The bombs are made at test time (gzip of 1 GiB takes seconds). */
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "ksymaudit/emit.h"
 #include "../../src/emit/jsonutil.h"
+#include "tests/ka-check.h"
 
 /* A symbol name with invalid UTF-8 and control bytes, as vendor modules have. */
 #define BAD_SYMBOL "bad\xff\x01sym\xc0\x80\n\xed\xa0\x80\xf4\x90\x80\x80"
@@ -697,9 +698,5 @@ static Suite *emit_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(emit_suite());
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(emit_suite());
 }

@@ -14,6 +14,7 @@
 #include "ksymaudit/checks.h"
 #include "ksymaudit/dwarf.h"
 #include "ksymaudit/sites.h"
+#include "tests/ka-check.h"
 
 static const char *fx;
 
@@ -431,9 +432,5 @@ int main(void)
 		return EXIT_FAILURE;
 	}
 	elf_version(EV_CURRENT);
-	SRunner *sr = srunner_create(explain_suite());
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(explain_suite());
 }

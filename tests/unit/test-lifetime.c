@@ -13,6 +13,7 @@
 #include "src/model/graph.h"
 #include "ksymaudit/refs.h"
 #include "ksymaudit/side.h"
+#include "tests/ka-check.h"
 
 /* free(NULL), free(zeroed), and twice after use where it applies. */
 #define NULL_AND_ZEROED(type, fn)                                              \
@@ -127,9 +128,5 @@ int main(void)
 	tcase_add_test(tc, test_lifetime_elf_zeroed_keeps_stdin);
 	tcase_add_test(tc, test_lifetime_twice_after_use);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/procpool.h"
+#include "tests/ka-check.h"
 
 #define N_JOBS 60
 
@@ -145,9 +146,5 @@ int main(void)
 	tcase_add_test(tc, test_procpool_last_job_dies);
 	tcase_add_test(tc, test_procpool_one_worker);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

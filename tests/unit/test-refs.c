@@ -6,6 +6,7 @@
 
 #include "ksymaudit/hashmap.h"
 #include "ksymaudit/refs.h"
+#include "tests/ka-check.h"
 
 static const char *fx;
 
@@ -151,9 +152,5 @@ int main(void)
 	tcase_add_test(tc, test_refs_all);
 	tcase_add_test(tc, test_refs_call_types);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }

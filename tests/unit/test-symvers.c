@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ksymaudit/exports.h"
+#include "tests/ka-check.h"
 
 static int parse(const char *text, struct ka_exportdb *db, struct ka_diags *d)
 {
@@ -244,8 +245,6 @@ int main(void)
 {
 	Suite *s = suite_create("symvers");
 	TCase *tc = tcase_create("symvers");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_symvers_pre_2_6_18);
 	tcase_add_test(tc, test_symvers_four_fields_historical_types);
@@ -259,9 +258,5 @@ int main(void)
 	tcase_add_test(tc, test_symvers_five_fields_unknown_type);
 	tcase_add_test(tc, test_symvers_special_files);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ka_check_run(s);
 }
