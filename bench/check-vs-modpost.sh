@@ -82,7 +82,7 @@ st=$?
 set -e
 [ "$st" -le 1 ] || { cat "$tmp/ks.err" >&2; echo "bench: ksymaudit exited $st" >&2; exit 2; }
 
-echo "# ksymaudit check vs modpost, $(date -u +%Y-%m-%d), $(nproc) CPU $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "# ksymaudit check vs modpost, $(date -u +%Y-%m-%d), $(nproc) CPU $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)"
 echo "# headers: $kdir; modules: $moddir ($nmods modules, $((bytes / 1048576)) MiB); median of $runs runs after a warm-up"
 printf '%-34s %10s %10s %8s\n' "case" "modpost s" "ksymaudit s" "ratio"
 row() { # NAME MODPOST_S KS_S

@@ -150,7 +150,7 @@ fetch() { # PACKAGE -> the unpacked source directory on stdout
 		dpkg-deb -x "$deb" "$dir" >&2 || die "dpkg-deb -x $deb failed"
 		echo "${deb##*/}" > "$dir/.ksymaudit-unpacked"
 	fi
-	ls -d "$dir"/usr/src/*/dkms.conf 2>/dev/null | head -n1 | xargs -r dirname
+	ls -d "$dir"/usr/src/*/dkms.conf 2>/dev/null | sed -n 1p | xargs -r dirname
 }
 
 # --- dkms.conf's recipes ------------------------------------------------------

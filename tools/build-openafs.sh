@@ -58,7 +58,7 @@ ko=$out/openafs-$release.ko
 build=$out/build-$release
 report() {
 	local modload
-	modload=$(ls -d "$build"/src/libafs/MODLOAD-* 2>/dev/null | head -n1)
+	modload=$(ls -d "$build"/src/libafs/MODLOAD-* 2>/dev/null | sed -n 1p)
 	printf '%s=%q\n' RELEASE "$release" KO "$ko" MODLOAD "$modload" HEADERS "$headers" SRC "$build"
 }
 if [ -s "$ko" ] && [ -s "$out/stamp-$release" ]; then
@@ -84,7 +84,7 @@ if [ ! -e "$out/pkg/.ksymaudit-unpacked" ]; then
 	dpkg-deb -x "$deb" "$out/pkg" || die "dpkg-deb -x $deb failed"
 	touch "$out/pkg/.ksymaudit-unpacked"
 fi
-srcdir=$(ls -d "$out"/pkg/usr/src/openafs-* 2>/dev/null | head -n1)
+srcdir=$(ls -d "$out"/pkg/usr/src/openafs-* 2>/dev/null | sed -n 1p)
 [ -n "$srcdir" ] && [ -f "$srcdir/dkms.conf" ] || die "no usr/src/openafs-*/dkms.conf in $deb"
 
 # --- dkms.conf's recipe -------------------------------------------------------
@@ -108,7 +108,7 @@ log "configure (sysname ${sysname:-default}) against $headers (log: $logf)"
 log "make -j$(nproc)"
 (cd "$build" && make -j"$(nproc)") >>"$logf" 2>&1 ||
 	{ grep -n -m 20 -E 'error|Error' "$logf" >&2 || true; die "make failed against $release (full log: $logf)"; }
-built=$(ls "$build"/src/libafs/MODLOAD-*/openafs.ko 2>/dev/null | head -n1)
+built=$(ls "$build"/src/libafs/MODLOAD-*/openafs.ko 2>/dev/null | sed -n 1p)
 [ -n "$built" ] || die "make succeeded but left no src/libafs/MODLOAD-*/openafs.ko (log: $logf)"
 cp -p "$built" "$ko"
 log "built $(modinfo -F license "$ko" 2>/dev/null | sed 's/^/license: /') in $(( $(date +%s) - t0 )) s"

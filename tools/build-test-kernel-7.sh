@@ -159,7 +159,7 @@ sym() { awk -v s="$2" '$2 == s { print $4 }' "$1/Module.symvers"; }
 	die "old Module.symvers: __rcu_read_lock is not EXPORT_SYMBOL_GPL"
 grep -q 'rcu_read_lock_sched();' "$src/include/linux/mmzone.h" ||
 	die "the old source $src/include/linux/mmzone.h was modified"
-grep -A30 '^static inline int pfn_valid(' "$nsrc/include/linux/mmzone.h" | grep -q 'rcu_read_lock();' ||
+grep -A30 '^static inline int pfn_valid(' "$nsrc/include/linux/mmzone.h" | grep -c 'rcu_read_lock();' >/dev/null ||
 	die "the new pfn_valid() does not take rcu_read_lock()"
 ! $new_built || echo "$stamp_new" > "$new/.ksymaudit-stamp"
 

@@ -165,14 +165,14 @@ for d in "$old" "$new"; do
 		[ -s "$d/$f" ] || die "$d/$f missing after the build (try --force)"
 	done
 done
-readelf -S "$old/vmlinux" | grep -q '\.rela\.text' || die "$old/vmlinux has no .rela.text (not linked with --emit-relocs?)"
+readelf -S "$old/vmlinux" | grep -c '\.rela\.text' >/dev/null || die "$old/vmlinux has no .rela.text (not linked with --emit-relocs?)"
 sym() { awk -v s="$2" '$2 == s { print $4 }' "$1/Module.symvers"; }
 [ "$(sym "$old" __folio_put)" = EXPORT_SYMBOL ] || die "old Module.symvers: __folio_put is not EXPORT_SYMBOL"
 [ "$(sym "$new" __folio_put)" = EXPORT_SYMBOL_GPL ] || die "new Module.symvers: __folio_put is not EXPORT_SYMBOL_GPL"
 [ -z "$(sym "$old" ksymaudit_door)" ] || die "old Module.symvers exports ksymaudit_door"
 [ "$(sym "$new" ksymaudit_door)" = EXPORT_SYMBOL ] || die "new Module.symvers: ksymaudit_door is not EXPORT_SYMBOL"
 [ "$(sym "$new" synchronize_rcu)" = EXPORT_SYMBOL_GPL ] || die "synchronize_rcu is not EXPORT_SYMBOL_GPL"
-nm -u "$new/fs/minix/minix.ko" | grep -qw __folio_put || die "minix.ko does not reference __folio_put"
+nm -u "$new/fs/minix/minix.ko" | grep -cw __folio_put >/dev/null || die "minix.ko does not reference __folio_put"
 
 ! $new_built || echo "$stamp_new" > "$new/.ksymaudit-stamp"
 

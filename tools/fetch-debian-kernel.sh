@@ -135,7 +135,7 @@ download() {
 
 # --- with --source: linux-source-X.Y ---------------------------------------
 if $source; then
-	spkg=$(field linux-source Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*\(linux-source-[0-9][^ (]*\).*/\1/p' | head -n1)
+	spkg=$(field linux-source Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*\(linux-source-[0-9][^ (]*\).*/\1/p' | sed -n 1p)
 	[ -n "$spkg" ] || die "no linux-source metapackage (or no linux-source-X.Y in its Depends) in $suite/$arch"
 	ver=$(field "$spkg" Version)
 	download "$spkg"
@@ -162,12 +162,12 @@ if [ -z "$meta" ]; then
 	have=$(acache pkgnames linux-image- 2>/dev/null | grep -Ev -- '-[0-9]|-dbg$' | sort | tr '\n' ' ')
 	die "no metapackage linux-image-$flavour-$arch or linux-image-$flavour in $suite/$arch; flavours there: ${have:-none}"
 fi
-release=$(field "$meta" Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*linux-image-\([0-9][^ ]*\).*/\1/p' | head -n1)
+release=$(field "$meta" Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*linux-image-\([0-9][^ ]*\).*/\1/p' | sed -n 1p)
 release=${release%-unsigned}
 [ -n "$release" ] || die "cannot tell the kernel release from the Depends of $meta"
 hmeta=linux-headers-${meta#linux-image-}
 if exists "$hmeta"; then
-	hrel=$(field "$hmeta" Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*linux-headers-\([0-9][^ ]*\).*/\1/p' | head -n1)
+	hrel=$(field "$hmeta" Depends | tr ',|' '\n\n' | sed -n 's/^[ \t]*linux-headers-\([0-9][^ ]*\).*/\1/p' | sed -n 1p)
 	[ "$hrel" = "$release" ] || die "$meta names $release but $hmeta names $hrel (archive mid-update? retry later with --refresh)"
 fi
 log "$meta -> $release"
@@ -180,7 +180,7 @@ else die "linux-image-$release is not in $suite/$arch"; fi
 # Newer suites (sid's 7.x) split the image: linux-image-RELEASE only depends
 # on linux-binary-RELEASE (vmlinuz) and linux-modules-RELEASE (the modules).
 for p in "linux-binary-$release" "linux-modules-$release"; do
-	if ! $headers_only && exists "$p" && field "${pkgs[0]}" Depends | tr ',|' '\n\n' | grep -q "^[ \t]*$p\([ (]\|\$\)"; then
+	if ! $headers_only && exists "$p" && field "${pkgs[0]}" Depends | tr ',|' '\n\n' | grep -c "^[ \t]*$p\([ (]\|\$\)" >/dev/null; then
 		pkgs+=("$p")
 	fi
 done

@@ -33,7 +33,7 @@ jq -e '.findings | length > 0' ref.json >/dev/null || ko "the diff found nothing
 diffrun cold --cache-dir c --progress=plain
 diffrun warm --cache-dir c --progress=plain
 for n in cold warm; do
-	cmp -s ref.json "$n.json" || { ko "diff with a $n cache differs"; diff <(jq -S . ref.json) <(jq -S . "$n.json") | head -20; }
+	cmp -s ref.json "$n.json" || { ko "diff with a $n cache differs"; diff <(jq -S . ref.json) <(jq -S . "$n.json") | sed -n 1,20p; }
 done
 # Warm: every file of both kernels from the cache.
 for side in OLD NEW; do

@@ -102,7 +102,7 @@ done
 
 # OpenAFS built against the old release: module-breaks, each import verdict
 # recomputed from the two Module.symvers (the module is not GPL-compatible).
-ko=$(ls "$data"/openafs/openafs-"$oldrel".ko "$data"/openafs/openafs-*.ko 2>/dev/null | head -1 || true)
+ko=$(ls "$data"/openafs/openafs-"$oldrel".ko "$data"/openafs/openafs-*.ko 2>/dev/null | sed -n 1p || true)
 if [ -n "$ko" ]; then
 	status=0
 	"$bin" diff old.json new.json -m "$ko" -j -o afs.json 2>afs.err || status=$?

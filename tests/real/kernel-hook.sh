@@ -74,6 +74,6 @@ touch -d '1 hour ago' "$tmp/mod/Kbuild"
 cp "$tmp/mod/Kbuild" "$tmp/mod/dkms.conf"; touch -d '1 hour ago' "$tmp/mod/dkms.conf"
 out=$(KSYMAUDIT=$bin sh "$src/examples/dkms/ksymaudit-post-build" "$rel" "$tmp/mod" 2>&1) ||
 	bad "DKMS step failed: $out"
-echo "$out" | grep -q '0 errors, 0 warnings, 0 notes in 1 module' || bad "DKMS step: '$out'"
+grep -q '0 errors, 0 warnings, 0 notes in 1 module' <<<"$out" || bad "DKMS step: '$out'"
 [ "$fail" = 0 ] || exit 1
 echo "kernel hook, DKMS step and upgrade exit statuses as documented"

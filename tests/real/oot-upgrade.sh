@@ -77,7 +77,7 @@ for suite in trixie sid; do
 	for k in "$O/lib/modules/$rel/updates/dkms"/*.ko; do
 		m=$(modinfo -F name "$k" 2>/dev/null || true)
 		[ -n "$m" ] || m=$(basename "$k" .ko | tr - _)
-		lic=$(modinfo -F license "$k" | head -n1)
+		lic=$(modinfo -F license "$k" | sed -n 1p)
 		gplok=0
 		case $lic in "GPL"|"GPL v2"|"GPL and additional rights"|"Dual BSD/GPL"|"Dual MIT/GPL"|"Dual MPL/GPL") gplok=1 ;; esac
 		[ "$m" = nvidia_uvm ] && gplok=0 # inherits nvidia's taint

@@ -47,12 +47,12 @@ jq -r '.findings[] | select(.check == "symbol-get") | .message' "$tmp/m.json" |
 	grep -q 'failing symbol_get of non-GPLONLY symbol jiffies_to_msecs' || bad "the finding lacks the kernel's words"
 
 eval "$(rk_installed_kernel)"
-kvm=$(find "$DEBUG_MODULES" -name 'kvm.ko*' 2>/dev/null | head -n1)
+kvm=$(find "$DEBUG_MODULES" -name 'kvm.ko*' -print -quit 2>/dev/null)
 [ -n "$kvm" ] && [ -s "$SYMVERS" ] || rk_skip "no kvm.ko under $DEBUG_MODULES or no $SYMVERS"
 "$bin" check --no-explain -s "$SYMVERS" -j --fail-on never "$kvm" >"$tmp/kvm.json"
 [ "$(jq '[.findings[] | select(.check == "symbol-get")] | length' "$tmp/kvm.json")" = 0 ] ||
 	bad "kvm.ko: symbol-get finding on GPL-only exports"
-nfs=$(find "$DEBUG_MODULES" -name 'nfsv4.ko*' | head -n1)
+nfs=$(find "$DEBUG_MODULES" -name 'nfsv4.ko*' -print -quit)
 [ -n "$nfs" ] || rk_skip "no nfsv4.ko under $DEBUG_MODULES"
 vf='vfio_file_set_kvm|vfio_file_enforced_coherent|vfio_file_is_group'
 awk -F'\t' -v OFS='\t' -v re="^($vf)\$" '$2 ~ re { $4 = "EXPORT_SYMBOL" } 1' "$SYMVERS" >"$tmp/plain.symvers"
@@ -73,7 +73,7 @@ env72=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}/sid-amd64-cloud/env-dbg
 [ -s "$env72" ] || rk_skip "no $env72: tools/fetch-debian-kernel.sh sid amd64 cloud --dbg"
 DEBUG_MODULES= SYMVERS=
 eval "$(grep -E '^(DEBUG_MODULES|SYMVERS)=' "$env72")"
-kvm72=$(find "$DEBUG_MODULES" -name 'kvm.ko*' | head -n1)
+kvm72=$(find "$DEBUG_MODULES" -name 'kvm.ko*' -print -quit)
 [ -n "$kvm72" ] || rk_skip "no kvm.ko under $DEBUG_MODULES"
 awk -F'\t' -v OFS='\t' '$2 ~ /^vfio_file_/ { $4 = "EXPORT_SYMBOL" } 1' "$SYMVERS" >"$tmp/s72.symvers"
 got=$("$bin" check --no-explain -s "$tmp/s72.symvers" -j --fail-on never "$kvm72" |
