@@ -126,6 +126,7 @@ private_apt() {
 		-o APT::Get::List-Cleanup=true
 		-o APT::Sandbox::User=root
 		-o Acquire::Languages=none
+		-o Acquire::Retries=3
 		-o Debug::NoLocking=true
 	)
 	acache() { apt-cache "${aptopts[@]}" "$@"; }

@@ -36,13 +36,13 @@ fi
 if $test_data && ! command -v npm >/dev/null 2>&1; then
 	pkgs+=(npm)
 fi
-apt-get update
-apt-get install -y --no-install-recommends "${pkgs[@]}"
+apt-get -o Acquire::Retries=3 update
+apt-get -o Acquire::Retries=3 install -y --no-install-recommends "${pkgs[@]}"
 
 if $test_data; then
 	# The archive's current ABI, never a named one (tools/installed-kernel.sh).
 	eval "$(bash "$(dirname "$0")/installed-kernel.sh")"
-	apt-get install -y --no-install-recommends \
+	apt-get -o Acquire::Retries=3 install -y --no-install-recommends \
 		"linux-headers-$RELEASE" "linux-image-$RELEASE-dbg"
 fi
 
