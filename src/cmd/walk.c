@@ -74,6 +74,7 @@ const struct ka_opt ka_walk_rows[] = {
 static int set_kernel(struct ka_cli *c, const char *arg) { c->side.kernel = arg; return 0; }
 static int set_vmlinux(struct ka_cli *c, const char *arg) { c->side.vmlinux = arg; return 0; }
 static int set_release(struct ka_cli *c, const char *arg) { c->side.release = arg; return 0; }
+static int set_root(struct ka_cli *c, const char *arg) { c->side.root = arg; return 0; }
 static int set_modules(struct ka_cli *c, const char *arg) { strvec_push(&c->side.module_dirs, arg); return 0; }
 static int set_symvers(struct ka_cli *c, const char *arg) { strvec_push(&c->side.symvers, arg); return 0; }
 
@@ -93,6 +94,8 @@ const struct ka_opt ka_tree_rows[] = {
 	{"release", 0, "VER", "Debian's layout: /usr/lib/debug/boot/vmlinux-VER,\n"
 	 "/usr/lib/debug/lib/modules/VER/kernel and\n"
 	 "/usr/src/linux-headers-VER/Module.symvers", set_release},
+	{"root", 0, "DIR", "the --release layout under DIR (packages\n"
+	 "unpacked with dpkg-deb -x), not under /", set_root},
 	KA_OPT_ROWS(ka_kernel_rows),
 	{"modules", 'm', "PATH", "module file or directory (repeatable)", set_modules},
 	KA_OPT_ROWS(ka_run_rows),
@@ -177,6 +180,8 @@ void ka_cmd_side_hooks(struct ka_side *s, struct ka_progress *p,
 int ka_cli_need_kernel(const struct ka_cli *c)
 {
 	const struct ka_tree_inputs *in = &c->side;
+	if (in->root && !in->release)
+		return ka_cli_usage(c, "--root needs --release");
 	if (in->kernel || in->symvers.n || in->vmlinux || in->release)
 		return -1;
 	return ka_cli_usage(c, "no kernel given: use --release, --kernel, or "
