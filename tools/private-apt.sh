@@ -17,7 +17,7 @@
 ensure_packages() {
 	local need=() p
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -c '^install ok installed$' >/dev/null || need+=("$p")
 	done
 	[ ${#need[@]} -gt 0 ] || return 0
 	[ "$(id -u)" = 0 ] || die "missing packages ${need[*]}; run as root or: apt-get install ${need[*]}"

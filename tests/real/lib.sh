@@ -156,10 +156,10 @@ rk_modules_release() {
 	local f
 	f=$(find "$1" -name '*.ko' -print -quit)
 	if [ -n "$f" ]; then
-		modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1; exit}' && return 0
+		modinfo -F vermagic "$f" 2>/dev/null | awk 'NR == 1 { print $1 }' && return 0
 	fi
 	f=$(find "$1" -name '*.ko.*' -print -quit)
-	[ -n "$f" ] && modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1; exit}'
+	[ -n "$f" ] && modinfo -F vermagic "$f" 2>/dev/null | awk 'NR == 1 { print $1 }'
 }
 
 # Module name as both tools can agree on: file name without directories and
