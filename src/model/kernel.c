@@ -46,7 +46,32 @@ static int load_symvers(struct ka_run *run, const char *path)
 	return r;
 }
 
-static int load_vmlinux(struct ka_run *run, const char *path)
+/*
+ * A vmlinux with BTF and no code: the one Debian's linux-headers packages
+ * (6.12 and later) ship for building modules with BTF (resolve_btfids,
+ * pahole), not the kernel image. It has no export table by design.
+ */
+static bool btf_only(struct ka_elf *e)
+{
+	bool btf = false;
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e->elf, scn));) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			return false;
+		if (sh.sh_flags & SHF_EXECINSTR)
+			return false;
+		const char *name = ka_elf_section_name(e, scn);
+		btf |= name && !strcmp(name, ".BTF");
+	}
+	return btf;
+}
+
+/*
+ * Reads a vmlinux's export table. quiet_btf: the image is the fallback
+ * beside a Module.symvers (a headers directory), so a BTF-only vmlinux
+ * there is skipped without a word.
+ */
+static int load_vmlinux(struct ka_run *run, const char *path, bool quiet_btf)
 {
 	struct ka_elf e;
 	char *why = NULL;
@@ -58,6 +83,14 @@ static int load_vmlinux(struct ka_run *run, const char *path)
 		free(why);
 		ka_run_add_input(run, path, "vmlinux", false);
 		return r;
+	}
+	if (btf_only(&e)) {
+		if (!quiet_btf)
+			ka_diag_add(&run->diags, true, path, 0,
+				    "only BTF, no code: the vmlinux a headers package ships for building modules with BTF, not the kernel image (its exports are in the Module.symvers beside it; the image with code and DWARF is the debug vmlinux, linux-image-*-dbg)");
+		ka_elf_close(&e);
+		ka_run_add_input(run, path, "vmlinux", quiet_btf);
+		return quiet_btf ? 0 : -EINVAL;
 	}
 	r = ka_elf_exports_read(&e, "vmlinux", NULL, &run->exports, &run->diags);
 	if (r == 0)
@@ -102,7 +135,8 @@ int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
 			/* modpost reads vmlinux.o; vmlinux is the fallback. */
 			if (!vmlinux && (is_file(vo) || is_file(vl))) {
 				found = true;
-				any |= load_vmlinux(run, is_file(vo) ? vo : vl) >= 0;
+				any |= load_vmlinux(run, is_file(vo) ? vo : vl,
+						    is_file(sv)) >= 0;
 			}
 			if (!found)
 				ka_diag_add(&run->diags, true, kernel_dir, 0,
@@ -123,6 +157,6 @@ int ka_kernel_load(struct ka_run *run, const char *kernel_dir,
 		any |= load_symvers(run, symvers->v[i]) >= 0;
 	}
 	if (vmlinux)
-		any |= load_vmlinux(run, vmlinux) >= 0;
+		any |= load_vmlinux(run, vmlinux, false) >= 0;
 	return any ? 0 : -ENOENT;
 }

@@ -213,6 +213,28 @@ status=0
 grep -q "^ksymaudit: $tmp/bad.symvers:1: malformed line" "$tmp/err" || { echo "FAIL malformed symvers msg"; cat "$tmp/err"; fail=1; }
 [ "$status" = 1 ] || { echo "FAIL malformed symvers: exit $status, expected 1 (findings; line skipped)"; fail=1; }
 
+# The vmlinux Debian's linux-headers packages ship (6.12+): BTF for
+# building modules, no code and no export table. Beside a Module.symvers
+# (-k DIR) it is skipped without a word; given as the kernel image it is an
+# input error that says what it is. Made here with objcopy from an empty
+# object: .text removed, an allocated .BTF added.
+mkdir "$tmp/hdrs"
+printf 'not really BTF' >"$tmp/btf.bin"
+printf '' | ${CC:-cc} -x c -c - -o "$tmp/empty.o"
+objcopy --remove-section .text --add-section .BTF="$tmp/btf.bin" \
+	--set-section-flags .BTF=alloc,readonly "$tmp/empty.o" "$tmp/hdrs/vmlinux"
+cp "$d/Module.symvers" "$tmp/hdrs/"
+status=0
+"$bin" check -k "$tmp/hdrs" "$good" >"$tmp/out" 2>"$tmp/err" || status=$?
+[ "$status" = 1 ] || { echo "FAIL BTF-only vmlinux beside Module.symvers: exit $status, expected 1"; cat "$tmp/err"; fail=1; }
+! grep -q vmlinux "$tmp/err" || { echo "FAIL BTF-only vmlinux beside Module.symvers: a message"; cat "$tmp/err"; fail=1; }
+grep -q "uses GPL-only symbol 'ka_gpl_func'" "$tmp/out" || { echo "FAIL BTF-only vmlinux: module not audited"; fail=1; }
+status=0
+"$bin" check --vmlinux "$tmp/hdrs/vmlinux" "$good" >"$tmp/out" 2>"$tmp/err" || status=$?
+[ "$status" = 2 ] || { echo "FAIL --vmlinux BTF-only: exit $status, expected 2"; fail=1; }
+grep -q "^ksymaudit: $tmp/hdrs/vmlinux: only BTF, no code" "$tmp/err" ||
+	{ echo "FAIL --vmlinux BTF-only: message"; cat "$tmp/err"; fail=1; }
+
 # Usage errors exit 2.
 for args in "check" "check --no-such-option x.ko" "check --format yaml x.ko" "check --fail-on sometimes x.ko" "no-such-command" "chec x.ko"; do
 	status=0
