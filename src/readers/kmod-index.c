@@ -34,7 +34,18 @@ char *ka_kmod_moddir(const char *root, const char *release)
 			return d;
 		free(d);
 	}
-	return xasprintf("%s/lib/modules/%s", r, release);
+	/* No index yet: the directory that exists (merged /usr: Debian 13
+	 * and later unpack modules under usr/lib/modules), for the message
+	 * that asks for depmod. */
+	char *usr = xasprintf("%s/usr/lib/modules/%s", r, release);
+	char *lib = xasprintf("%s/lib/modules/%s", r, release);
+	struct stat st;
+	if (stat(lib, &st) < 0 && stat(usr, &st) == 0) {
+		free(lib);
+		return usr;
+	}
+	free(usr);
+	return lib;
 }
 
 /* Appends m and, when deps, what it depends on (depth first, once). */
