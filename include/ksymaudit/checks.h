@@ -116,6 +116,15 @@ bool ka_kver_at_least(struct ka_kver v, int major, int minor);
  */
 struct ka_kver ka_module_kver(const struct ka_run *run,
 			      const struct ka_module *m);
+/*
+ * modpost's wording for m: since 7.3 (scripts/mod/modpost.c's mod_error())
+ * every message about a module starts with "NAME.ko: " and quotes symbols
+ * and namespaces ("GPL-incompatible module uses GPL-only symbol 'x'");
+ * before, the name sat inside ("GPL-incompatible module NAME.ko uses ...").
+ * True for a known version 7.3 or later only: an unknown one keeps the
+ * older words, so that a report does not change with what is unknown.
+ */
+bool ka_modpost_words_7_3(const struct ka_run *run, const struct ka_module *m);
 
 /*
  * The module loader's rules that modpost does not apply

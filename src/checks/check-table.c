@@ -136,6 +136,12 @@ struct ka_kver ka_module_kver(const struct ka_run *run,
 	return v.known ? v : ka_kver_parse(run->kernel_release);
 }
 
+bool ka_modpost_words_7_3(const struct ka_run *run, const struct ka_module *m)
+{
+	struct ka_kver v = ka_module_kver(run, m);
+	return v.known && ka_kver_at_least(v, 7, 3);
+}
+
 const struct ka_export *ka_loader_find(const struct ka_run *run,
 				       const struct ka_exportdb *kernel,
 				       const char *name)

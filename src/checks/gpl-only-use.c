@@ -1,9 +1,14 @@
-/* gpl-only-use: a GPL-incompatible module uses a GPL-only export. */
+/*
+ * gpl-only-use: a GPL-incompatible module uses a GPL-only export. The
+ * verdict and wording are modpost's (check_exports(); 7.3's words for a
+ * module whose vermagic names 7.3 or later).
+ */
 #include "ksymaudit/checks.h"
 
 static void run_module(struct ka_run *run, const struct ka_module *m)
 {
 	char name[256];
+	bool new_words = ka_modpost_words_7_3(run, m);
 
 	if (ka_module_is_gpl_compatible(run, m))
 		return;
@@ -17,7 +22,8 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		ka_finding_add(&run->findings, ka_check_gpl_only_use.id,
 			       ka_check_gpl_only_use.severity, m->name, m->path,
 			       e->name,
-			       "GPL-incompatible module %s uses GPL-only symbol '%s'",
+			       new_words ? "%s: GPL-incompatible module uses GPL-only symbol '%s'"
+					 : "GPL-incompatible module %s uses GPL-only symbol '%s'",
 			       name, e->name)->attribute = true;
 	}
 }

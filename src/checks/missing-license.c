@@ -5,6 +5,14 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 {
 	if (ka_module_has_license(run, m))
 		return;
+	if (ka_modpost_words_7_3(run, m)) {
+		char name[256];
+		ka_module_modpost_name(m, name, sizeof(name));
+		ka_finding_add(&run->findings, ka_check_missing_license.id,
+			       ka_check_missing_license.severity, m->name,
+			       m->path, NULL, "%s: missing MODULE_LICENSE()", name);
+		return;
+	}
 	ka_finding_add(&run->findings, ka_check_missing_license.id,
 		       ka_check_missing_license.severity, m->name, m->path, NULL,
 		       "missing MODULE_LICENSE() in %s", m->path);

@@ -3,12 +3,33 @@
  * a module-restricted export (EXPORT_SYMBOL_FOR_MODULES, "module:LIST")
  * used by a module the list does not name, or an import of a "module:"
  * namespace. The verdicts and wording are modpost's (check_exports() and
- * read_symbols() of 7.2's scripts/mod/modpost.c), with the loader's
+ * read_symbols() of 7.2's scripts/mod/modpost.c; 7.3's words for a module
+ * whose vermagic names 7.3 or later), with the loader's
  * (kernel/module/main.c) in the note where it says something else.
  */
 #include <stdlib.h>
 
 #include "ksymaudit/checks.h"
+
+/* modpost's "does not import it" for m, in the words of m's kernel. */
+static struct ka_finding *not_imported(struct ka_run *run,
+				       const struct ka_module *m,
+				       const char *base,
+				       const struct ka_export *e)
+{
+	if (ka_modpost_words_7_3(run, m))
+		return ka_finding_add(&run->findings,
+				      ka_check_namespace_not_imported.id,
+				      ka_check_namespace_not_imported.severity,
+				      m->name, m->path, e->name,
+				      "%s.ko: module uses symbol '%s' from namespace '%s', but does not import it",
+				      base, e->name, e->ns);
+	return ka_finding_add(&run->findings, ka_check_namespace_not_imported.id,
+			      ka_check_namespace_not_imported.severity,
+			      m->name, m->path, e->name,
+			      "module %s uses symbol %s from namespace %s, but does not import it",
+			      base, e->name, e->ns);
+}
 
 /* A module-restricted export: modpost's verdict, then the loader's. */
 static void module_list(struct ka_run *run, const struct ka_module *m,
@@ -25,12 +46,7 @@ static void module_list(struct ka_run *run, const struct ka_module *m,
 		 * refuses the import itself: see run_module). */
 		if (strvec_contains(&m->import_ns, e->ns))
 			return;
-		f = ka_finding_add(&run->findings,
-				   ka_check_namespace_not_imported.id,
-				   ka_check_namespace_not_imported.severity,
-				   m->name, m->path, e->name,
-				   "module %s uses symbol %s from namespace %s, but does not import it",
-				   base, e->name, e->ns);
+		f = not_imported(run, m, base, e);
 		f->note = load ? xasprintf(
 			"EXPORT_SYMBOL_FOR_MODULES: modpost compares the object's file name '%s' byte for byte with the list, so the build fails; the loader compares the module name '%s' with '-' and '_' alike and would accept it",
 			base, m->name)
@@ -58,10 +74,12 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		const char *ns = m->import_ns.v[i];
 		if (!ka_ns_is_module_list(ns))
 			continue;
+		bool w73 = ka_modpost_words_7_3(run, m);
 		ka_finding_add(&run->findings, ka_check_namespace_not_imported.id,
 			       ka_check_namespace_not_imported.severity, m->name,
 			       m->path, NULL,
-			       "%s: explicitly importing namespace \"%s\" is not allowed.",
+			       w73 ? "%s.ko: explicitly importing namespace '%s' is not allowed."
+				   : "%s: explicitly importing namespace \"%s\" is not allowed.",
 			       base, ns)
 			->note = xasprintf(
 			"module namespaces are implicit; the loader refuses the module: \"%s: module tries to import module namespace: %s\"",
@@ -79,12 +97,7 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		}
 		if (strvec_contains(&m->import_ns, e->ns))
 			continue;
-		struct ka_finding *f = ka_finding_add(
-			&run->findings, ka_check_namespace_not_imported.id,
-			ka_check_namespace_not_imported.severity, m->name,
-			m->path, e->name,
-			"module %s uses symbol %s from namespace %s, but does not import it",
-			base, e->name, e->ns);
+		struct ka_finding *f = not_imported(run, m, base, e);
 		/* MODULE_IMPORT_NS("NS") (6.13+) against older headers:
 		 * __stringify() keeps the quotes in .modinfo. */
 		char *quoted = xasprintf("\"%s\"", e->ns);

@@ -4,6 +4,7 @@
 static void run_module(struct ka_run *run, const struct ka_module *m)
 {
 	char name[256];
+	bool new_words = ka_modpost_words_7_3(run, m);
 
 	ka_module_modpost_name(m, name, sizeof(name));
 	for (size_t i = 0; i < m->n_imports; i++) {
@@ -15,7 +16,9 @@ static void run_module(struct ka_run *run, const struct ka_module *m)
 		ka_finding_add(&run->findings, ka_check_unresolved_symbol.id,
 			       ka_check_unresolved_symbol.severity, m->name,
 			       m->path, imp->name,
-			       "\"%s\" [%s] undefined", imp->name, name);
+			       new_words ? "%2$s: symbol '%1$s' undefined"
+					 : "\"%1$s\" [%2$s] undefined",
+			       imp->name, name);
 	}
 }
 

@@ -92,6 +92,31 @@ rk_kernel7_env() {
 		rk_skip "$e names a build without scripts/mod/modpost or Module.symvers (build again)"
 }
 
+# The upstream version of a kernel release, as both Debian's ABI names and
+# a source build's kernelrelease can say it: "7.2.13+deb14-cloud-amd64" and
+# "7.2.13" are 7.2.13; Debian's "7.3-cloud-amd64" (an rc, or the first
+# upload of a new series) and a build's "7.3.0-rc7" or "7.3.0" are 7.3.
+rk_upstream_version() {
+	local v=${1%%[-+~]*}
+	case $v in
+	*.*.0) echo "${v%.0}" ;;
+	*) echo "$v" ;;
+	esac
+}
+
+# modpost's words (final period dropped, as ksymaudit words it) for a
+# module MOD that uses SYM from namespace NS without importing it, in the
+# kernel release REL's modpost: 7.3 put "MOD.ko: " first and quoted the
+# names (scripts/mod/modpost.c, mod_error()).
+rk_modpost_ns_msg() { # MOD SYM NS REL
+	local v=${4%%[-+~]*}
+	if [ "$(printf '%s\n' 7.3 "$v" | sort -V | sed -n 1p)" = 7.3 ]; then
+		echo "$1.ko: module uses symbol '$2' from namespace '$3', but does not import it"
+	else
+		echo "module $1 uses symbol $2 from namespace $3, but does not import it"
+	fi
+}
+
 # Prints the kernel headers directory to build against. Prefers
 # $KSYMAUDIT_KDIR, then the flavour of linux-headers-amd64 (the generic one,
 # not -cloud/-rt), then any other installed headers with a Module.symvers.
@@ -173,9 +198,32 @@ function norm(p) {
 	return p
 }'
 
-# modpost's stderr -> "check<TAB>module<TAB>symbol" lines, sorted.
+# modpost's stderr -> "check<TAB>module<TAB>symbol" lines, sorted. Both
+# wordings: 7.3's "modpost: NAME.ko: MESSAGE" (mod_error()), and the older
+# one with the name inside the message.
 rk_parse_modpost() {
 	awk "$rk_norm_awk"'
+	function mod73(suffix,   m) {
+		m = $0; sub(suffix, "", m); sub(/.*modpost: /, "", m); return m
+	}
+	function quoted(after,   s) {
+		s = $0; sub(after, "", s); sub(/\047.*/, "", s); return s
+	}
+	/\.ko: GPL-incompatible module uses GPL-only symbol \047/ {
+		print "gpl-only-use\t" norm(mod73(": GPL-incompatible module uses .*")) "\t" \
+			quoted(".*: GPL-incompatible module uses GPL-only symbol \047"); next
+	}
+	/\.ko: module uses symbol \047.*\047 from namespace \047.*\047, but does not import it/ {
+		print "namespace-not-imported\t" norm(mod73(": module uses symbol .*")) "\t" \
+			quoted(".*: module uses symbol \047"); next
+	}
+	/\.ko: missing MODULE_LICENSE\(\)/ {
+		print "missing-license\t" norm(mod73(": missing MODULE_LICENSE.*")) "\t-"; next
+	}
+	/\.ko: symbol \047.*\047 undefined!/ {
+		print "unresolved-symbol\t" norm(mod73(": symbol \047.*")) "\t" \
+			quoted(".*\\.ko: symbol \047"); next
+	}
 	/GPL-incompatible module .* uses GPL-only symbol / {
 		m = $0; sub(/.*GPL-incompatible module /, "", m); sub(/ uses GPL-only symbol .*/, "", m)
 		s = $0; sub(/.* uses GPL-only symbol \047/, "", s); sub(/\047.*/, "", s)

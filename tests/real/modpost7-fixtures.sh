@@ -34,9 +34,15 @@ sed -n 's/^ERROR: modpost: //p; s/^WARNING: modpost: //p' "$tmp/modpost.log" |
 	# modpost reads mod-proprietary's exports only from its
 	# Module.symvers (tests/fixtures/README.md); ksymaudit, given the
 	# module, says proprietary-import instead.
-	grep -v '^"prop_func" \[mod-user.ko\] undefined$' | sort >"$tmp/modpost.txt"
+	grep -v '^"prop_func" \[mod-user.ko\] undefined$' |
+	grep -v "^mod-user\.ko: symbol 'prop_func' undefined$" | sort >"$tmp/modpost.txt"
 set +e
-(cd "$tmp" && "$ks" check --symvers Module.symvers -j --fail-on never $(sed 's/$//' order)) >"$tmp/ks.json"
+# The kernel side is a directory with the 7.x build's kernel.release, so
+# that ksymaudit words its messages as that release's modpost does (7.3
+# changed them); the fixture objects carry no vermagic.
+mkdir -p "$tmp/include/config"
+cp "$K7_OLD/include/config/kernel.release" "$tmp/include/config/"
+(cd "$tmp" && "$ks" check -k "$tmp" -j --fail-on never $(sed 's/$//' order)) >"$tmp/ks.json"
 st=$?
 set -e
 [ $st = 0 ] || rk_fail "ksymaudit check exited $st"
@@ -49,7 +55,7 @@ PY
 echo "--- modpost"; cat "$tmp/modpost.txt"
 echo "--- ksymaudit"; cat "$tmp/ks.txt"
 diff -u "$tmp/modpost.txt" "$tmp/ks.txt" || rk_fail "messages differ"
-grep -qF 'module mod-user uses symbol ka_formods_func from namespace module:mod-gpl,mod-d*,mod_user, but does not import it' "$tmp/ks.txt" ||
+grep -qxF "$(rk_modpost_ns_msg mod-user ka_formods_func 'module:mod-gpl,mod-d*,mod_user' "$K7_RELEASE")" "$tmp/ks.txt" ||
 	rk_fail "the '_'-spelled list entry is not refused"
-! grep -q 'module mod-gpl \|module mod-dual ' "$tmp/ks.txt" || rk_fail "a listed module was refused"
+! grep -q 'module mod-gpl \|module mod-dual \|^mod-gpl\.ko: \|^mod-dual\.ko: ' "$tmp/ks.txt" || rk_fail "a listed module was refused"
 echo "PASS: modpost of $K7_RELEASE and ksymaudit agree word for word"

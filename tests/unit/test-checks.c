@@ -175,6 +175,66 @@ START_TEST(test_checks_namespace_not_imported)
 }
 END_TEST
 
+/* modpost's words follow the module's kernel: 7.3 put the name first. */
+static const char *message_of(const struct ka_run *run, const char *check,
+			      const char *module)
+{
+	for (size_t i = 0; i < run->findings.n; i++)
+		if (!strcmp(run->findings.v[i].check, check) &&
+		    !strcmp(run->findings.v[i].module, module))
+			return run->findings.v[i].message;
+	return "(none)";
+}
+
+START_TEST(test_checks_modpost_words_by_version)
+{
+	struct ka_run run;
+	struct ka_module *m;
+
+	setup(&run);
+	m = add_module(&run, "new", (const char *[]){"Proprietary", NULL},
+		       (const char *[]){"gpl_fn", "ns_fn", "nosuch_fn", NULL});
+	m->vermagic = xstrdup("7.3.0-rc7-cloud-amd64 SMP preempt mod_unload ");
+	m = add_module(&run, "old", (const char *[]){"Proprietary", NULL},
+		       (const char *[]){"gpl_fn", "ns_fn", "nosuch_fn", NULL});
+	m->vermagic = xstrdup("7.2.13+deb14-cloud-amd64 SMP ");
+	m = add_module(&run, "nolic", NULL, NULL);
+	m->vermagic = xstrdup("7.3.0 SMP ");
+	/* No vermagic, no kernel release: an unknown version keeps the
+	 * older words. */
+	add_module(&run, "unknown", (const char *[]){"Proprietary", NULL},
+		   (const char *[]){"gpl_fn", NULL});
+	run_checks(&run);
+	ck_assert_str_eq(message_of(&run, "gpl-only-use", "new"),
+			 "new.ko: GPL-incompatible module uses GPL-only symbol 'gpl_fn'");
+	ck_assert_str_eq(message_of(&run, "namespace-not-imported", "new"),
+			 "new.ko: module uses symbol 'ns_fn' from namespace 'MY_NS', but does not import it");
+	ck_assert_str_eq(message_of(&run, "unresolved-symbol", "new"),
+			 "new.ko: symbol 'nosuch_fn' undefined");
+	ck_assert_str_eq(message_of(&run, "missing-license", "nolic"),
+			 "nolic.ko: missing MODULE_LICENSE()");
+	ck_assert_str_eq(message_of(&run, "gpl-only-use", "old"),
+			 "GPL-incompatible module old.ko uses GPL-only symbol 'gpl_fn'");
+	ck_assert_str_eq(message_of(&run, "namespace-not-imported", "old"),
+			 "module old uses symbol ns_fn from namespace MY_NS, but does not import it");
+	ck_assert_str_eq(message_of(&run, "unresolved-symbol", "old"),
+			 "\"nosuch_fn\" [old.ko] undefined");
+	ck_assert_str_eq(message_of(&run, "gpl-only-use", "unknown"),
+			 "GPL-incompatible module unknown.ko uses GPL-only symbol 'gpl_fn'");
+	ka_run_free(&run);
+
+	/* A module .o has no vermagic: the kernel side's release decides. */
+	setup(&run);
+	run.kernel_release = xstrdup("7.3.0");
+	add_module(&run, "obj", (const char *[]){"Proprietary", NULL},
+		   (const char *[]){"gpl_fn", NULL});
+	run_checks(&run);
+	ck_assert_str_eq(message_of(&run, "gpl-only-use", "obj"),
+			 "obj.ko: GPL-incompatible module uses GPL-only symbol 'gpl_fn'");
+	ka_run_free(&run);
+}
+END_TEST
+
 /* MODULE_IMPORT_NS("MY_NS") built against pre-6.13 headers. */
 START_TEST(test_checks_namespace_quoted_import)
 {
@@ -494,6 +554,7 @@ int main(void)
 	tcase_add_test(tc, test_checks_license_override);
 	tcase_add_test(tc, test_checks_missing_license_as_modpost);
 	tcase_add_test(tc, test_checks_namespace_not_imported);
+	tcase_add_test(tc, test_checks_modpost_words_by_version);
 	tcase_add_test(tc, test_checks_namespace_quoted_import);
 	tcase_add_test(tc, test_checks_module_list_match);
 	tcase_add_test(tc, test_checks_module_restricted);
