@@ -56,7 +56,7 @@ cmp -s t2.json t3.json || ko "tree of NEW after OLD in the cache differs from a 
 total=$(grep -Eo '^ksymaudit: tree: [0-9]+/[0-9]+ files \(100%\), [0-9]+ from' t2.err | awk '{print $3}' | cut -d/ -f2)
 hits=$(grep -Eo '\(100%\), [0-9]+ from the cache' t2.err | grep -Eo '[0-9]+ from' | cut -d' ' -f1)
 names=0
-for m in $(find "$new" -name '*.ko'); do
+for m in $(find "$new/" -name '*.ko'); do
 	nm "$m" 2>/dev/null | grep -w __folio_put >/dev/null && names=$((names + 1))
 done
 want=$((total - 1 - names))

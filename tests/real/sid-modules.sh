@@ -15,10 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 ks=${1:?usage: $0 KSYMAUDIT}
 rk_sid_env
 rk_kernel7_env
-case $RELEASE in
-"${K7_RELEASE%%[-+]*}"*) ;;
-*) rk_fail "sid's kernel is $RELEASE but the kernel built from sid's sources is $K7_RELEASE (fetch and build again)" ;;
-esac
+[ "$(rk_upstream_version "$RELEASE")" = "$(rk_upstream_version "$K7_RELEASE")" ] ||
+	rk_fail "sid's kernel is $RELEASE but the kernel built from sid's sources is $K7_RELEASE (fetch and build again)"
 echo "kernel: $RELEASE, modpost of $K7_RELEASE: $MODPOST"
 KSYMAUDIT_KDIR=$HEADERS KSYMAUDIT_REAL_MODULES=$MODULES \
 	KSYMAUDIT_MODPOST=$MODPOST KSYMAUDIT_REAL_SAMPLE=0 \
