@@ -6,6 +6,8 @@
 #   - Debian 13's 6.12 cloud debug kernel and headers (diff, precision);
 #   - Debian sid's 7.x cloud debug kernel and headers (7.x export tables,
 #     module-restricted exports, precision);
+#   - the newest kernel Debian serves (experimental's, else sid's) with a
+#     modpost of its series (tools/fetch-newest-kernel.sh);
 #   - Debian 12's s390x, arm64 and i386 kernels (other byte orders and word
 #     sizes: tests/real/other-arch.sh);
 #   - a small kernel built from linux-source-6.1, and the same with
@@ -38,6 +40,7 @@ bg() { # NAME COMMAND...: runs in the background, output to its log
 # Downloads (network-bound), one apt configuration each.
 bg fetch-trixie-amd64 bash "$here/fetch-debian-kernel.sh" trixie amd64 cloud --dbg
 bg fetch-sid-amd64 bash "$here/fetch-debian-kernel.sh" sid amd64 cloud --dbg
+bg fetch-newest bash "$here/fetch-newest-kernel.sh"
 bg fetch-other-arch bash -c "
 	bash '$here/fetch-debian-kernel.sh' $codename s390x s390x &&
 	bash '$here/fetch-debian-kernel.sh' $codename arm64 arm64 &&
