@@ -85,8 +85,10 @@ int ka_kmod_resolve(const char *moddir, const struct strvec *names, bool deps,
 	int have = stat(idx, &st);
 	free(idx);
 	if (have < 0) {
-		*why = xasprintf("%s has no modules.dep.bin (run depmod%s)",
-				 moddir, " -b ROOT RELEASE for an unpacked tree");
+		/* depmod before kmod 31 reads ROOT/lib/modules only. */
+		bool usr = strstr(moddir, "/usr/lib/modules/") != NULL;
+		*why = xasprintf("%s has no modules.dep.bin (run depmod -b ROOT RELEASE for an unpacked tree%s)",
+				 moddir, usr ? "; a depmod older than kmod 31 needs ROOT/lib first: ln -s usr/lib ROOT/lib" : "");
 		return -ENOENT;
 	}
 	/* No modprobe.d: the host's configuration is not the release's. */

@@ -156,6 +156,25 @@ jq -r '.findings[] | [.check, .module] | @tsv' "$tmp/byname.json" >"$tmp/byname.
 st=0
 "$bin" check --root "$R" --release "$rel" no_such_module >/dev/null 2>"$tmp/none.err" || st=$?
 [ "$st" = 2 ] && grep -q "no module or alias 'no_such_module'" "$tmp/none.err" || bad "an unknown name: exit $st"
+# A merged-/usr root, as dpkg-deb -x unpacks Debian 13's and later
+# packages (usr/lib/modules): without indexes the message names that
+# directory and what bookworm's depmod (kmod 30) needs; with them, the same
+# modules by name.
+U=$tmp/usr-root
+mkdir -p "$U/usr/lib/modules/$rel/updates/dkms" "$U/usr/src"
+ln -s "$kdir" "$U/usr/src/linux-headers-$rel"
+cp "$R/lib/modules/$rel/updates/dkms/"*.ko "$U/usr/lib/modules/$rel/updates/dkms/"
+st=0
+"$bin" check --root "$U" --release "$rel" zfs >/dev/null 2>"$tmp/usr.err" || st=$?
+[ "$st" = 2 ] && grep -qF "$U/usr/lib/modules/$rel has no modules.dep.bin" "$tmp/usr.err" &&
+	grep -qF "ln -s usr/lib ROOT/lib" "$tmp/usr.err" ||
+	{ cat "$tmp/usr.err" >&2; bad "merged-/usr root without indexes: exit $st"; }
+ln -s usr/lib "$U/lib"
+depmod -b "$U" "$rel" 2>/dev/null || rk_fail "depmod -b $U $rel failed"
+"$bin" check --no-explain --root "$U" --release "$rel" -j --fail-on never zfs nvidia-uvm >"$tmp/usr.json" 2>"$tmp/usr.err" ||
+	{ cat "$tmp/usr.err" >&2; bad "check by name in a merged-/usr root failed"; }
+jq -r '.inputs[] | select(.kind == "module") | .path' "$tmp/usr.json" | sed 's|.*/||' | sort >"$tmp/usr.mods"
+cmp -s "$tmp/byname.mods" "$tmp/usr.mods" || bad "merged-/usr root: read $(tr '\n' ' ' <"$tmp/usr.mods")"
 
 [ "$fail" = 0 ] || exit 1
 echo "oot modules: $(wc -l <"$tmp/all.objs") modules, check = modpost + the loader's taint rule"
