@@ -1,7 +1,10 @@
 /*
  * --format json: the whole run as one JSON document (schema in ksymaudit(1),
- * section JSON OUTPUT). Built with json-c and written in one piece, so a
- * failed run never leaves partial JSON behind.
+ * section JSON OUTPUT). Written once the run is over, member by member and
+ * finding by finding: each piece is built with json-c, written and freed,
+ * so memory does not hold the whole document twice (json-c objects and
+ * their text) on a distribution's 4000 modules. The bytes are those
+ * json-c writes for the whole document, pretty or not.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -460,26 +463,87 @@ static struct json_object *baseline_json(const struct ka_baseline *b)
 	return o;
 }
 
+/* The top-level object, written a member at a time. */
+struct jstream {
+	FILE *out;
+	bool pretty;
+	bool first;
+	int flags;
+};
+
+/* v's text, each line break followed by level indents of two spaces (as
+ * json-c indents a value nested that deep); v is released. */
+static void js_value(struct jstream *s, struct json_object *v, int level)
+{
+	const char *t = json_object_to_json_string_ext(v, s->flags);
+	for (const char *p = t ? t : "null"; *p; p++) {
+		fputc(*p, s->out);
+		if (*p == '\n')
+			for (int i = 0; i < level; i++)
+				fputs("  ", s->out);
+	}
+	json_object_put(v);
+}
+
+/* The separator and key of the next top-level member. */
+static void js_key(struct jstream *s, const char *key)
+{
+	fputs(s->first ? "{" : ",", s->out);
+	s->first = false;
+	if (s->pretty)
+		fputs("\n  ", s->out);
+	fprintf(s->out, s->pretty ? "\"%s\": " : "\"%s\":", key);
+}
+
+static void js_member(struct jstream *s, const char *key, struct json_object *v)
+{
+	js_key(s, key);
+	js_value(s, v, 1);
+}
+
+/* "findings": one finding built and written at a time. */
+static void js_findings(struct jstream *s, const struct ka_findings *f)
+{
+	js_key(s, "findings");
+	fputc('[', s->out);
+	for (size_t i = 0; i < f->n; i++) {
+		if (i)
+			fputc(',', s->out);
+		if (s->pretty)
+			fputs("\n    ", s->out);
+		js_value(s, finding_json(&f->v[i]), 2);
+	}
+	if (s->pretty)
+		fputs("\n  ", s->out);
+	fputc(']', s->out);
+}
+
 static int emit_json(FILE *out, const struct ka_run *run,
 		     const struct ka_emit_opts *o)
 {
-	struct json_object *root = json_object_new_object();
+	struct jstream s = { .out = out, .pretty = o && o->pretty, .first = true };
 
-	add(root, "schema_version", json_object_new_int(KA_JSON_SCHEMA_VERSION));
-	add(root, "tool", tool_json());
-	add(root, "command", ka_json_string(run->command));
-	add(root, "inputs", inputs_json(run));
-	add(root, "errors", errors_json(&run->diags));
-	struct json_object *fa = json_object_new_array();
-	for (size_t i = 0; i < run->findings.n; i++)
-		json_object_array_add(fa, finding_json(&run->findings.v[i]));
-	add(root, "findings", fa);
-	add(root, "summary", summary_json(run));
-	if (run->kfacts)
-		ka_json_kernel_facts(root, run);
+	s.flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		  (s.pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			    : JSON_C_TO_STRING_PLAIN);
+	js_member(&s, "schema_version", json_object_new_int(KA_JSON_SCHEMA_VERSION));
+	js_member(&s, "tool", tool_json());
+	js_member(&s, "command", ka_json_string(run->command));
+	js_member(&s, "inputs", inputs_json(run));
+	js_member(&s, "errors", errors_json(&run->diags));
+	js_findings(&s, &run->findings);
+	js_member(&s, "summary", summary_json(run));
+	if (run->kfacts) {
+		struct json_object *facts = json_object_new_object();
+		ka_json_kernel_facts(facts, run);
+		json_object_object_foreach(facts, key, v)
+			js_member(&s, key, json_object_get(v));
+		json_object_put(facts);
+	}
 	if (o && o->baseline)
-		add(root, "baseline", baseline_json(o->baseline));
-	return ka_json_write(out, root, o && o->pretty);
+		js_member(&s, "baseline", baseline_json(o->baseline));
+	fputs(s.pretty ? "\n}\n" : "}\n", out);
+	return fflush(out) == EOF || ferror(out) ? -EIO : 0;
 }
 
 const struct ka_emitter ka_emit_json = { .name = "json", .emit = emit_json };
