@@ -205,22 +205,18 @@ START_TEST(test_checks_modpost_words_by_version)
 	add_module(&run, "unknown", (const char *[]){"Proprietary", NULL},
 		   (const char *[]){"gpl_fn", NULL});
 	run_checks(&run);
-	ck_assert_str_eq(message_of(&run, "gpl-only-use", "new"),
-			 "new.ko: GPL-incompatible module uses GPL-only symbol 'gpl_fn'");
-	ck_assert_str_eq(message_of(&run, "namespace-not-imported", "new"),
-			 "new.ko: module uses symbol 'ns_fn' from namespace 'MY_NS', but does not import it");
-	ck_assert_str_eq(message_of(&run, "unresolved-symbol", "new"),
-			 "new.ko: symbol 'nosuch_fn' undefined");
-	ck_assert_str_eq(message_of(&run, "missing-license", "nolic"),
-			 "nolic.ko: missing MODULE_LICENSE()");
-	ck_assert_str_eq(message_of(&run, "gpl-only-use", "old"),
-			 "GPL-incompatible module old.ko uses GPL-only symbol 'gpl_fn'");
-	ck_assert_str_eq(message_of(&run, "namespace-not-imported", "old"),
-			 "module old uses symbol ns_fn from namespace MY_NS, but does not import it");
-	ck_assert_str_eq(message_of(&run, "unresolved-symbol", "old"),
-			 "\"nosuch_fn\" [old.ko] undefined");
-	ck_assert_str_eq(message_of(&run, "gpl-only-use", "unknown"),
-			 "GPL-incompatible module unknown.ko uses GPL-only symbol 'gpl_fn'");
+	static const char *const want[][3] = {
+		{"gpl-only-use", "new", "new.ko: GPL-incompatible module uses GPL-only symbol 'gpl_fn'"},
+		{"namespace-not-imported", "new", "new.ko: module uses symbol 'ns_fn' from namespace 'MY_NS', but does not import it"},
+		{"unresolved-symbol", "new", "new.ko: symbol 'nosuch_fn' undefined"},
+		{"missing-license", "nolic", "nolic.ko: missing MODULE_LICENSE()"},
+		{"gpl-only-use", "old", "GPL-incompatible module old.ko uses GPL-only symbol 'gpl_fn'"},
+		{"namespace-not-imported", "old", "module old uses symbol ns_fn from namespace MY_NS, but does not import it"},
+		{"unresolved-symbol", "old", "\"nosuch_fn\" [old.ko] undefined"},
+		{"gpl-only-use", "unknown", "GPL-incompatible module unknown.ko uses GPL-only symbol 'gpl_fn'"},
+	};
+	for (size_t i = 0; i < KA_ARRAY_SIZE(want); i++)
+		ck_assert_str_eq(message_of(&run, want[i][0], want[i][1]), want[i][2]);
 	ka_run_free(&run);
 
 	/* A module .o has no vermagic: the kernel side's release decides. */
