@@ -128,7 +128,9 @@ static void side_collect(struct ka_diff_side *s, struct ka_run *run)
 					 s->rep.inputs[i].ok);
 		for (size_t i = 0; i < s->rep.errors.n; i++) {
 			const struct ka_diag *d = &s->rep.errors.v[i];
-			ka_diag_add(&run->diags, d->fatal, d->file, d->line,
+			/* A problem of the side itself, not of a file. */
+			ka_diag_add(&run->diags, d->fatal,
+				    d->file ? d->file : s->label, d->line,
 				    "%s", d->message);
 		}
 		free(s->rep.path);
@@ -154,8 +156,8 @@ static void side_finish(struct ka_diff_side *s, struct ka_run *run)
 				 s->run.inputs[i].kind, s->run.inputs[i].ok);
 	for (size_t i = 0; i < s->run.diags.n; i++) {
 		const struct ka_diag *d = &s->run.diags.v[i];
-		ka_diag_add(&run->diags, d->fatal, d->file, d->line, "%s",
-			    d->message);
+		ka_diag_add(&run->diags, d->fatal, d->file ? d->file : s->label,
+			    d->line, "%s", d->message);
 	}
 	if (s->k.walked)
 		ka_report_from_tree(&s->rep, s->label, &s->run, &s->k.res);

@@ -51,8 +51,8 @@ static void read_run(struct rd *c, json_object *root)
 		    ka_jread_uint(&c->j, o, where, "line", UINT_MAX, &line) &&
 		    ka_jread_str(&c->j, o, where, "message", true, &msg) &&
 		    ka_jread_bool(&c->j, o, where, "fatal", &fatal))
-			ka_diag_add(&c->r->errors, fatal, file ? file : "?",
-				    (unsigned)line, "%s", msg);
+			ka_diag_add(&c->r->errors, fatal, file, (unsigned)line,
+				    "%s", msg); /* file: NULL for the run */
 		free(where);
 	}
 }

@@ -144,5 +144,15 @@ status=0
 "$bin" diff old.json -r "$rules" >/dev/null 2>&1 || status=$?
 [ "$status" = 2 ] || { echo "FAIL one operand: exit $status"; fail=1; }
 
+# A problem of a side as a whole (no image, no modules) names that side,
+# whether it was walked in a child process (OLD) or in the caller (NEW).
+printf '0x00000000\tka_sym\tvmlinux\tEXPORT_SYMBOL\t\n' >"$tmp/sides.symvers"
+"$bin" diff --old-symvers "$tmp/sides.symvers" --new-symvers "$tmp/sides.symvers" \
+	-r "$rules" >/dev/null 2>"$tmp/sides.err" || true
+for side in OLD NEW; do
+	grep -qx "ksymaudit: $side: no kernel image and no modules: only the exports are read" "$tmp/sides.err" ||
+		{ echo "FAIL the $side side's note does not name it:"; cat "$tmp/sides.err"; fail=1; }
+done
+
 [ "$fail" = 0 ] && echo "diff fixtures: all passed"
 exit "$fail"
