@@ -84,6 +84,32 @@ python3 "$here/findings.py" <nodbg.json >nodbg.txt
 grep -q "^inline-exposure warning - mini_get include/linux/mini.h:10 count=1$" nodbg.txt ||
 	{ echo "FAIL stripped module without debug root"; cat nodbg.txt; fail=1; }
 
+# Layout does not choose the path: tests/tree/src/paths.c built with its
+# calls and definitions in one order and in the other names the same path
+# (the least by name of the shortest) and the same target (the nearest,
+# first by name) in both.
+for v in one swap; do
+	def=
+	[ "$v" = swap ] && def=-DKA_SWAP
+	# shellcheck disable=SC2086
+	(cd "$src" && gcc $cflags $def -c paths.c -o "$tmp/paths-$v.o")
+	ld --emit-relocs -e 0 -T "$fxsrc/vmlinux.lds" -o "$tmp/paths-$v" "$tmp/paths-$v.o"
+	"$bin" tree --vmlinux "$tmp/paths-$v" --debug-root /nonexistent -r "$rules" -j \
+		>"paths-$v.json" 2>"paths-$v.err" || true
+	python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["check"] == "export-wrapper":
+        print(f["message"])' <"paths-$v.json" | sort >"paths-$v.txt"
+done
+cat >paths-want.txt <<'WANT'
+EXPORT_SYMBOL 'two_targets' reaches GPL-only 'gpl_a' directly: two_targets -> gpl_a (call)
+EXPORT_SYMBOL 'two_ways' reaches GPL-only 'gpl_a' through unexported code: two_ways -> a_mid (call) -> gpl_a (call)
+WANT
+for v in one swap; do
+	diff -u paths-want.txt "paths-$v.txt" || { echo "FAIL paths ($v): the layout chose the path"; cat "paths-$v.err"; fail=1; }
+done
+
 # Bad input: a missing image is an input error (exit 2), and so is a
 # malformed waiver's file missing.
 status=0
