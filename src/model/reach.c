@@ -52,13 +52,28 @@ struct walk {
 	uint32_t gen;
 };
 
+/* a before b: fewer steps, then name by name (never the layout). */
+static int cmp_path(const struct strvec *a, const struct strvec *b)
+{
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	for (size_t i = 0; i < a->n; i++) {
+		int c = strcmp(a->v[i], b->v[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
 static void record_plain(const struct ka_graph *g, const struct walk *w,
 			 uint32_t start, uint32_t n, struct node_reach *r)
 {
 	uint32_t d = w->depth[n];
-	if (r->plain_depth && r->plain_depth <= d)
+	if (r->plain_depth && r->plain_depth < d)
 		return;
-	strvec_free(&r->plain_path);
+	struct strvec old = r->plain_path;
+	bool tie = old.n && r->plain_depth == d;
+	r->plain_path = (struct strvec){ 0 };
 	r->plain_depth = d;
 	/* Walk back along via[] to the export, then reverse; clones merge
 	 * into the function they were split from (one name a step). */
@@ -78,6 +93,13 @@ static void record_plain(const struct ka_graph *g, const struct walk *w,
 	}
 	back.n = 0;
 	strvec_free(&back);
+	/* Of two exports as near, the path first by name. */
+	if (tie && cmp_path(&old, &r->plain_path) <= 0) {
+		strvec_free(&r->plain_path);
+		r->plain_path = old;
+	} else {
+		strvec_free(&old);
+	}
 }
 
 static void walk_from(struct ka_graph *g, struct walk *w, uint32_t start,
@@ -193,7 +215,7 @@ void ka_reach_merge(struct ka_reach_fact *v, size_t *n)
 				x->gpl_export = NULL;
 			}
 			if (x->plain_path.n && (!y->plain_path.n ||
-			    x->plain_path.n < y->plain_path.n)) {
+			    cmp_path(&x->plain_path, &y->plain_path) < 0)) {
 				strvec_free(&y->plain_path);
 				y->plain_path = x->plain_path;
 				x->plain_path = (struct strvec){ 0 };
