@@ -61,13 +61,65 @@ static void side_free(struct side *s)
 	hashmap_free(&s->by_fp);
 }
 
+/* The GPL-only symbols a finding names in full: wrapper targets, or an
+ * inline's own symbols. */
+static void gpl_names(const struct ka_finding *f, struct strvec *out)
+{
+	for (size_t i = 0; i < f->n_targets; i++)
+		strvec_push(out, f->targets[i].symbol);
+	for (size_t i = 0; i < f->n_gpl_symbols; i++)
+		strvec_push(out, f->gpl_symbols[i].symbol);
+	strvec_sort_unique(out);
+}
+
+/*
+ * What NEW's GPL-only symbols gained and lost against OLD's ("GPL-only
+ * in NEW only: x; in OLD only: y"), or NULL when the sets are the same: a wrapper
+ * that reaches one more GPL-only export has changed even where the path
+ * it names has not.
+ */
+static char *gpl_change(const struct ka_finding *nf, const struct ka_finding *of)
+{
+	struct strvec nv = { 0 }, ov = { 0 };
+	gpl_names(nf, &nv);
+	gpl_names(of, &ov);
+	char *gained = NULL, *lost = NULL;
+	for (size_t i = 0; i < nv.n; i++)
+		if (!strvec_contains(&ov, nv.v[i])) {
+			char *t = xasprintf("%s%s%s", gained ? gained : "",
+					    gained ? ", " : "", nv.v[i]);
+			free(gained);
+			gained = t;
+		}
+	for (size_t i = 0; i < ov.n; i++)
+		if (!strvec_contains(&nv, ov.v[i])) {
+			char *t = xasprintf("%s%s%s", lost ? lost : "",
+					    lost ? ", " : "", ov.v[i]);
+			free(lost);
+			lost = t;
+		}
+	char *r = NULL;
+	if (gained || lost)
+		r = xasprintf("GPL-only %s%s%s%s%s", gained ? "in NEW only: " : "",
+			      gained ? gained : "", gained && lost ? "; " : "",
+			      lost ? "in OLD only: " : "", lost ? lost : "");
+	free(gained);
+	free(lost);
+	strvec_free(&nv);
+	strvec_free(&ov);
+	return r;
+}
+
+/* Adds nf as changed from of; why (owned, may be NULL) joins the note. */
 static void changed(struct ka_run *run, const struct ka_finding *nf,
-		    const struct ka_finding *of)
+		    const struct ka_finding *of, char *why)
 {
 	struct ka_finding *f = copy(&run->findings, nf);
 	f->change = KA_CHANGE_CHANGED;
-	char *note = xasprintf("%s%sin OLD: %s", f->note ? f->note : "",
-			       f->note ? "; " : "", of->message);
+	char *note = xasprintf("%s%s%s%sin OLD: %s", f->note ? f->note : "",
+			       f->note ? "; " : "", why ? why : "",
+			       why ? "; " : "", of->message);
+	free(why);
 	free(f->note);
 	f->note = note;
 }
@@ -92,8 +144,9 @@ void ka_diff_tree_changes(struct ka_run *run, const struct ka_diff *d,
 		if (o.matched[k - 1])
 			continue;
 		o.matched[k - 1] = true;
-		if (strcmp(o.v[k - 1]->message, n.v[i]->message) != 0)
-			changed(run, n.v[i], o.v[k - 1]);
+		char *why = gpl_change(n.v[i], o.v[k - 1]);
+		if (why || strcmp(o.v[k - 1]->message, n.v[i]->message) != 0)
+			changed(run, n.v[i], o.v[k - 1], why);
 	}
 	/* And every finding of OLD whose identity NEW has. */
 	for (size_t j = 0; j < o.n; j++)
@@ -109,7 +162,7 @@ void ka_diff_tree_changes(struct ka_run *run, const struct ka_diff *d,
 			    strcmp0(o.v[j]->symbol, n.v[i]->symbol))
 				continue;
 			o.matched[j] = n.matched[i] = true;
-			changed(run, n.v[i], o.v[j]);
+			changed(run, n.v[i], o.v[j], gpl_change(n.v[i], o.v[j]));
 			break;
 		}
 	}

@@ -3,8 +3,9 @@
 export-wrapper) carry the same fields as tree's, value by value: each is
 looked up by fingerprint in the `tree -j` report of its side (OLD for
 gone findings, NEW for the others). diff may add only "change" (and
-"old"/"new"), append "in OLD: …" to a changed finding's note, and make a
-gone finding a note.
+"old"/"new"), append "GPL-only in NEW only: …; in OLD only: …" (what the
+GPL-only symbols gained and lost) and "in OLD: …" to a changed finding's
+note, and make a gone finding a note.
 Usage: same-fields.py OLD_TREE.json NEW_TREE.json DIFF.json"""
 import json
 import sys
@@ -44,8 +45,12 @@ for f in diff["findings"]:
     for k in sorted(set(t) & set(f)):
         a, b = t[k], f[k]
         if k == "note" and f.get("change") == "changed":
-            ok = b == a or b.startswith(a + "; in OLD: ") or \
-                (not a and b.startswith("in OLD: "))
+            added = b[len(a) + 2:] if a and b.startswith(a + "; ") else \
+                (b if not a else None)
+            if added is not None and added.startswith("GPL-only "):
+                added = added.split("; in OLD: ", 1)
+                added = "in OLD: " + added[1] if len(added) == 2 else None
+            ok = b == a or added is not None and added.startswith("in OLD: ")
         elif k == "severity" and f.get("change") == "gone":
             ok = b == "note"
         else:
