@@ -468,6 +468,7 @@ struct jstream {
 	FILE *out;
 	bool pretty;
 	bool first;
+	bool failed;   /* json-c could not render a piece */
 	int flags;
 };
 
@@ -476,6 +477,8 @@ struct jstream {
 static void js_value(struct jstream *s, struct json_object *v, int level)
 {
 	const char *t = json_object_to_json_string_ext(v, s->flags);
+	if (!t)
+		s->failed = true;
 	for (const char *p = t ? t : "null"; *p; p++) {
 		fputc(*p, s->out);
 		if (*p == '\n')
@@ -543,6 +546,8 @@ static int emit_json(FILE *out, const struct ka_run *run,
 	if (o && o->baseline)
 		js_member(&s, "baseline", baseline_json(o->baseline));
 	fputs(s.pretty ? "\n}\n" : "}\n", out);
+	if (s.failed)
+		return -ENOMEM;
 	return fflush(out) == EOF || ferror(out) ? -EIO : 0;
 }
 
