@@ -219,6 +219,36 @@ static bool pc_rel_code(unsigned m, unsigned t)
 }
 
 /*
+ * arm64: the instruction at rel in the truth object's function ft, a
+ * branch the assembler resolved (B, BL: imm26; B.cond, CBZ, CBNZ:
+ * imm19; TBZ, TBNZ: imm14, all in words from the instruction): does it
+ * lead into target?
+ */
+static bool resolved_arm64(const struct file *t, const struct ent *ft,
+			   uint64_t rel, const char *target)
+{
+	Elf_Data *td = elf_rawdata(elf_getscn(t->e.elf, ft->scn), NULL);
+	uint64_t to = ft->off + rel;
+	if (!td || !td->d_buf || to + 4 > td->d_size)
+		return false;
+	const uint8_t *q = (const uint8_t *)td->d_buf + to;
+	uint32_t insn = (uint32_t)q[0] | (uint32_t)q[1] << 8 |
+			(uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+	int64_t words;
+	if ((insn & 0x7c000000) == 0x14000000)          /* B, BL */
+		words = (int32_t)(insn << 6) >> 6;
+	else if ((insn & 0xff000010) == 0x54000000 ||    /* B.cond */
+		 (insn & 0x7e000000) == 0x34000000)      /* CBZ, CBNZ */
+		words = (int32_t)((insn >> 5) << 13) >> 13;
+	else if ((insn & 0x7e000000) == 0x36000000)      /* TBZ, TBNZ */
+		words = (int32_t)((insn >> 5) << 18) >> 18;
+	else
+		return false;
+	const struct ent *h = holder(t, ft->scn, to + (uint64_t)(words * 4));
+	return h && !strcmp(h->id, target);
+}
+
+/*
  * A decoded call with no relocation at its site: does the branch in the
  * truth object itself (resolved by the assembler, within one section)
  * lead to the same function? key is "class\tsite-id+off".
@@ -234,7 +264,11 @@ static bool resolved(const struct file *t, const struct file *d,
 	const struct ent *fd = hashmap_get(&d->byid, id);
 	free(id);
 	uint64_t rel = strtoull(plus + 1, NULL, 16);
-	if (!ft || !fd || t->e.ehdr.e_machine != EM_X86_64)
+	if (!ft || !fd)
+		return false;
+	if (t->e.ehdr.e_machine == EM_AARCH64)
+		return resolved_arm64(t, ft, rel, target);
+	if (t->e.ehdr.e_machine != EM_X86_64)
 		return false;
 	Elf_Data *dd = elf_rawdata(elf_getscn(d->e.elf, fd->scn), NULL);
 	Elf_Data *td = elf_rawdata(elf_getscn(t->e.elf, ft->scn), NULL);

@@ -7,7 +7,13 @@
  * register through the linear sweep and both instructions become
  * references to page + lo12, as their two relocations (ADR_PREL_PG_HI21 and
  * ADD_ABS_LO12_NC / LDST*_ABS_LO12_NC) name it. A register written by any
- * other instruction, or a call-clobbered one at a call, forgets its page.
+ * other instruction forgets its page; so does, at a call, one the call
+ * may return in (x0, x1), the veneers' x16 and x17, and x30. Code after a
+ * call that reads another register without writing it relies on the
+ * callee keeping it (GCC's -fipa-ra knows which callees do), and so does
+ * the sweep. A register restored from the stack and then RET (an early
+ * return's epilogue) keeps its page for the code after the RET, which is
+ * reached by a branch from before the epilogue.
  */
 #include <string.h>
 
@@ -21,6 +27,8 @@ struct arm64_state {
 	uint64_t adrp_off[31]; /* section offset of the ADRP */
 	uint32_t valid;        /* bit n: page[n] holds an ADRP's page */
 	uint32_t emitted;      /* bit n: its ADRP was reported */
+	uint32_t restored;     /* bit n: valid until restored from the stack,
+				* valid again after the next RET */
 };
 
 /* x0..x30 as 0..30, else -1 (sp, zr, w registers, vector registers). */
@@ -48,15 +56,23 @@ static void use(struct ka_dec *d, struct arm64_state *st, int n, int64_t lo,
 	ka_dec_emit(d, KA_REF_CODE, scn, off, t);
 }
 
-static void forget(struct arm64_state *st, const cs_arm64_op *op)
+/* Forgets the page of the register op writes; from_stack: a restore
+ * (LDP/LDR from [sp, ...]) that a RET may undo for the sweep. */
+static void forget(struct arm64_state *st, const cs_arm64_op *op,
+		   bool from_stack)
 {
 	if (op->type != ARM64_OP_REG)
 		return;
 	int n = xreg(op->reg);
 	if (n < 0 && op->reg >= ARM64_REG_W0 && op->reg <= ARM64_REG_W30)
 		n = (int)(op->reg - ARM64_REG_W0);
-	if (n >= 0)
-		st->valid &= ~(1u << n);
+	if (n < 0)
+		return;
+	if (from_stack && (st->valid >> n & 1))
+		st->restored |= 1u << n;
+	else
+		st->restored &= ~(1u << n);
+	st->valid &= ~(1u << n);
 }
 
 static void arm64_one(struct ka_dec *d, void *state, const cs_insn *insn,
@@ -77,12 +93,17 @@ static void arm64_one(struct ka_dec *d, void *state, const cs_insn *insn,
 			st->adrp_off[n] = off;
 			st->valid |= 1u << n;
 			st->emitted &= ~(1u << n);
+			st->restored &= ~(1u << n);
 		}
+		return;
+	case ARM64_INS_RET:
+		st->valid |= st->restored;
+		st->restored = 0;
 		return;
 	case ARM64_INS_ADR:
 		if (a->op_count == 2 && op[1].type == ARM64_OP_IMM)
 			ka_dec_emit(d, KA_REF_CODE, scn, off, (uint64_t)op[1].imm);
-		forget(st, &op[0]);
+		forget(st, &op[0], false);
 		return;
 	case ARM64_INS_BL:
 	case ARM64_INS_B:
@@ -93,8 +114,11 @@ static void arm64_one(struct ka_dec *d, void *state, const cs_insn *insn,
 					    ? KA_REF_CALL
 					    : KA_REF_CODE,
 				    scn, off, (uint64_t)op[0].imm);
-		if (insn->id == ARM64_INS_BL)
-			st->valid &= 0x1ff80000u; /* x19..x28 survive a call */
+		if (insn->id == ARM64_INS_BL) {
+			uint32_t gone = 0x3u | 1u << 16 | 1u << 17 | 1u << 30;
+			st->valid &= ~gone;
+			st->restored &= ~gone;
+		}
 		return;
 	case ARM64_INS_CBZ:
 	case ARM64_INS_CBNZ:
@@ -127,9 +151,13 @@ static void arm64_one(struct ka_dec *d, void *state, const cs_insn *insn,
 	/* What this instruction writes: its first operand, and the second of
 	 * a load pair; a store writes neither. */
 	if (a->op_count && strncmp(insn->mnemonic, "st", 2) != 0) {
-		forget(st, &op[0]);
-		if (!strncmp(insn->mnemonic, "ld", 2) && a->op_count >= 3)
-			forget(st, &op[1]);
+		bool ld = !strncmp(insn->mnemonic, "ld", 2), sp = false;
+		for (uint8_t i = 1; ld && i < a->op_count; i++)
+			sp |= op[i].type == ARM64_OP_MEM &&
+			      op[i].mem.base == ARM64_REG_SP;
+		forget(st, &op[0], sp);
+		if (ld && a->op_count >= 3)
+			forget(st, &op[1], sp);
 	}
 }
 

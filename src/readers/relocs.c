@@ -350,12 +350,22 @@ struct altmap {
 	size_t n, cap;
 };
 
-static void alt_entries(struct altmap *m, const struct rel *v, size_t n)
+/*
+ * The entries whose replacement code sits in a section of its own
+ * (x86's .altinstr_replacement), so that everything from one entry's
+ * replacement to the next one's is replacement code. arm64 assembles its
+ * replacements into a subsection of the code they patch (.text itself):
+ * mapping by "the last replacement before the site" would take every
+ * later reference of the section for one, so those are left as they are.
+ */
+static void alt_entries(const struct ctx *c, struct altmap *m,
+			const struct rel *v, size_t n)
 {
 	if (n % 2)
 		return;
 	for (size_t i = 0; i < n; i += 2) {
-		if (!v[i].tscn || !v[i + 1].tscn)
+		if (!v[i].tscn || !v[i + 1].tscn ||
+		    !str_starts(c->s[v[i + 1].tscn].name, ".altinstr_replacement"))
 			continue;
 		ARRAY_GROW(m->v, m->n, m->cap);
 		m->v[m->n++] = (struct alt){ v[i + 1].tscn, v[i + 1].toff,
@@ -472,7 +482,7 @@ static int one_section(struct ctx *c, Elf_Scn *rscn, const GElf_Shdr *sh,
 		return 0;
 	qsort(*buf, n, sizeof(**buf), cmp_rel);
 	if (role == ROLE_ALTINSTR)
-		alt_entries(alts, *buf, n);
+		alt_entries(c, alts, *buf, n);
 	else
 		annex_entries(c, c->s[target].annex, *buf, n, target);
 	return 0;

@@ -2,7 +2,9 @@
 # The decoder (src/readers/decode*.c) against relocations, on a fixture
 # built at test time for x86-64 and arm64 (tests/tree/decode/refs.c: calls,
 # tail calls, data references of every addressing form, static keys in the
-# kernel's __jump_table layout): the relocatable object is the truth, the
+# kernel's __jump_table layout; after alt.c's code, with an arm64
+# alternative, in one .text as ld -r makes vmlinux.o): the relocatable
+# object is the truth, the
 # same code linked and stripped of every relocation is what ksymaudit reads
 # as it reads a 6.12 or 7.x debug vmlinux. Calls, data and static keys must
 # each match 100 %, both ways (bench/refs-compare --min 100).
@@ -23,8 +25,12 @@ for t in x86_64-linux-gnu aarch64-linux-gnu; do
 		continue
 	fi
 	o=$tmp/refs-$t
-	"$cc" -O2 -fno-pic -fno-stack-protector -ffunction-sections -fdata-sections \
-		-c "$src/refs.c" -o "$o.o"
+	# One .text, alt.c's first, combined by ld -r as vmlinux.o is.
+	for f in alt refs; do
+		"$cc" -O2 -fno-pic -fno-stack-protector -fdata-sections \
+			-c "$src/$f.c" -o "$o-$f.o"
+	done
+	"$t-ld" -r -o "$o.o" "$o-alt.o" "$o-refs.o"
 	"$cc" -nostdlib -static -no-pie -Wl,--emit-relocs -Wl,-e,entry -o "$o" "$o.o"
 	"$oc" --remove-relocations='*' "$o" "$o.stripped"
 	if readelf -SW "$o.stripped" | grep -c ' RELA ' >/dev/null; then
