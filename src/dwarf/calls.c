@@ -65,13 +65,31 @@ static bool x86_target(Elf_Data *data, uint64_t off, uint64_t *target,
 	return false;
 }
 
+/* arm64 (little-endian): the BL or B (imm26, in words) that ends at off. */
+static bool arm64_target(Elf_Data *data, uint64_t off, uint64_t *target,
+			 uint64_t *site)
+{
+	const unsigned char *p = data->d_buf;
+	if (!p || off < 4 || off > data->d_size)
+		return false;
+	uint32_t insn = (uint32_t)p[off - 4] | (uint32_t)p[off - 3] << 8 |
+			(uint32_t)p[off - 2] << 16 | (uint32_t)p[off - 1] << 24;
+	if ((insn & 0x7c000000) != 0x14000000)
+		return false;
+	int64_t words = (int32_t)(insn << 6) >> 6;
+	*site = off - 4;
+	*target = *site + (uint64_t)(words * 4);
+	return true;
+}
+
 size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
 			     uint64_t offset, uint64_t size,
 			     struct ka_dwarf_call **out)
 {
 	unsigned m = e->ehdr.e_machine;
 	*out = NULL;
-	if ((m != EM_X86_64 && m != EM_386) || !size)
+	bool arm64 = m == EM_AARCH64 && e->ehdr.e_ident[EI_DATA] == ELFDATA2LSB;
+	if ((m != EM_X86_64 && m != EM_386 && !arm64) || !size)
 		return 0;
 	uint64_t base = ka_dwarf_addr(d, scn, 0);
 	Dwarf_Die die;
@@ -86,7 +104,8 @@ size_t ka_dwarf_direct_calls(struct ka_dwarf *d, struct ka_elf *e, size_t scn,
 	size_t n = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		uint64_t ret = c.ret[i] - base, target, site;
-		if (!x86_target(data, ret, &target, &site) ||
+		if (!(arm64 ? arm64_target(data, ret, &target, &site)
+			    : x86_target(data, ret, &target, &site)) ||
 		    target >= data->d_size)
 			continue;
 		*out = xrealloc(*out, (n + 1) * sizeof(**out));

@@ -103,12 +103,33 @@ for f in json.load(sys.stdin)["findings"]:
         print(f["message"])' <"paths-$v.json" | sort >"paths-$v.txt"
 done
 cat >paths-want.txt <<'WANT'
+EXPORT_SYMBOL 'through_static' reaches GPL-only 'gpl_b' through unexported code: through_static -> s_mid (call) -> gpl_b (call)
 EXPORT_SYMBOL 'two_targets' reaches GPL-only 'gpl_a' directly: two_targets -> gpl_a (call)
 EXPORT_SYMBOL 'two_ways' reaches GPL-only 'gpl_a' through unexported code: two_ways -> a_mid (call) -> gpl_a (call)
 WANT
 for v in one swap; do
 	diff -u paths-want.txt "paths-$v.txt" || { echo "FAIL paths ($v): the layout chose the path"; cat "paths-$v.err"; fail=1; }
 done
+# The same as an arm64 relocatable object (a vmlinux.o), whose calls to
+# s_mid the assembler resolved without a relocation: found at the DWARF
+# call site in the code.
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+	# shellcheck disable=SC2086
+	(cd "$src" && aarch64-linux-gnu-gcc $cflags -c paths.c -o "$tmp/paths-arm64.o")
+	if aarch64-linux-gnu-readelf -rW "$tmp/paths-arm64.o" | grep -q 's_mid'; then
+		echo "FAIL paths (arm64): the call to s_mid has a relocation; the case is not tested"; fail=1
+	fi
+	"$bin" tree --vmlinux "$tmp/paths-arm64.o" --debug-root /nonexistent -r "$rules" -j \
+		>paths-arm64.json 2>paths-arm64.err || true
+	python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["check"] == "export-wrapper":
+        print(f["message"])' <paths-arm64.json | sort >paths-arm64.txt
+	diff -u paths-want.txt paths-arm64.txt || { echo "FAIL paths (arm64 relocatable)"; cat paths-arm64.err; fail=1; }
+else
+	echo "SKIP paths (arm64): no aarch64-linux-gnu-gcc"
+fi
 
 # Bad input: a missing image is an input error (exit 2), and so is a
 # malformed waiver's file missing.

@@ -5,6 +5,9 @@
  * -DKA_SWAP, which swaps the order of the calls and of the definitions;
  * both builds must name two_ways -> a_mid -> gpl_a and, for two_targets,
  * gpl_a: the least path by name, the nearest target first by name.
+ * through_static calls a static helper in the same section: in an arm64
+ * relocatable object the assembler resolves that BL itself, so only the
+ * code (at the DWARF call site) says where it goes.
  */
 #include "kernel.h"
 
@@ -63,3 +66,14 @@ __attribute__((noinline)) int two_targets(int x)
 #endif
 EXPORT_SYMBOL(two_ways);
 EXPORT_SYMBOL(two_targets);
+
+static __attribute__((noinline)) int s_mid(int x)
+{
+	return gpl_b(x) - 7;
+}
+
+__attribute__((noinline)) int through_static(int x)
+{
+	return s_mid(x) * 2;
+}
+EXPORT_SYMBOL(through_static);
