@@ -7,6 +7,8 @@
 #     (no relocations, as 6.15+ links it), and vmlinux.unstripped vs vmlinux;
 #   - the 6.1 kernel of tools/build-test-kernel.sh: vmlinux.o vs vmlinux
 #     (linked with --emit-relocs: decoding forced);
+#   - the same 7.x sources cross-built for arm64 by
+#     bench/build-arm64-kernel.sh: vmlinux.o vs vmlinux;
 #   - Debian 12's 6.1 cloud debug vmlinux (installed; --emit-relocs): its own
 #     relocations vs its code decoded (a full distribution kernel: SMP,
 #     zero-based per-CPU data, paravirt, alternatives);
@@ -19,8 +21,8 @@ set -uo pipefail
 cmp=${1:?usage: decode.sh REFS_COMPARE}
 data=${KSYMAUDIT_DATA:-/var/tmp/ksymaudit-data}
 run() { echo "== $1 vs $2"; "$cmp" "$1" "$2" | sed -n '/^class/,$p'; }
-for k in "$data/kernel7/old" "$data/kbuild-old"; do
-	[ -s "$k/vmlinux.o" ] || { echo "== $k: missing (tools/build-test-kernel*.sh)"; continue; }
+for k in "$data/kernel7/old" "$data/kbuild-old" "$data/kernel7-arm64"; do
+	[ -s "$k/vmlinux.o" ] || { echo "== $k: missing (tools/build-test-kernel*.sh, bench/build-arm64-kernel.sh)"; continue; }
 	run "$k/vmlinux.o" "$k/vmlinux"
 	[ ! -s "$k/vmlinux.unstripped" ] || run "$k/vmlinux.unstripped" "$k/vmlinux"
 done
