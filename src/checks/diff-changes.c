@@ -78,26 +78,26 @@ static void gpl_names(const struct ka_finding *f, struct strvec *out)
  * that reaches one more GPL-only export has changed even where the path
  * it names has not.
  */
+/* The names of a that b lacks, ", "-joined, or NULL (owned). */
+static char *names_missing(const struct strvec *a, const struct strvec *b)
+{
+	char *r = NULL;
+	for (size_t i = 0; i < a->n; i++) {
+		if (strvec_contains(b, a->v[i]))
+			continue;
+		char *t = xasprintf("%s%s%s", r ? r : "", r ? ", " : "", a->v[i]);
+		free(r);
+		r = t;
+	}
+	return r;
+}
+
 static char *gpl_change(const struct ka_finding *nf, const struct ka_finding *of)
 {
 	struct strvec nv = { 0 }, ov = { 0 };
 	gpl_names(nf, &nv);
 	gpl_names(of, &ov);
-	char *gained = NULL, *lost = NULL;
-	for (size_t i = 0; i < nv.n; i++)
-		if (!strvec_contains(&ov, nv.v[i])) {
-			char *t = xasprintf("%s%s%s", gained ? gained : "",
-					    gained ? ", " : "", nv.v[i]);
-			free(gained);
-			gained = t;
-		}
-	for (size_t i = 0; i < ov.n; i++)
-		if (!strvec_contains(&nv, ov.v[i])) {
-			char *t = xasprintf("%s%s%s", lost ? lost : "",
-					    lost ? ", " : "", ov.v[i]);
-			free(lost);
-			lost = t;
-		}
+	char *gained = names_missing(&nv, &ov), *lost = names_missing(&ov, &nv);
 	char *r = NULL;
 	if (gained || lost)
 		r = xasprintf("GPL-only %s%s%s%s%s", gained ? "in NEW only: " : "",
