@@ -119,20 +119,28 @@ static const char *die_name(Dwarf_Die *die)
 	return n ? n : "?";
 }
 
-/* Declared inline: DW_INL_declared_not_inlined or _declared_inlined. */
-static bool declared_inline(Dwarf_Die *die)
+/*
+ * Declared inline: DW_INL_declared_not_inlined or _declared_inlined, as
+ * GCC says it. Clang does not record the keyword: every function it
+ * inlined is DW_INL_inlined, so for a CU clang produced that is taken as
+ * declared (the callers also want the declaration in a header, which is
+ * what tells a header inline there).
+ */
+static bool declared_inline(Dwarf_Die *die, bool clang)
 {
 	Dwarf_Attribute a;
 	Dwarf_Word v;
 	if (!dwarf_attr_integrate(die, DW_AT_inline, &a) ||
 	    dwarf_formudata(&a, &v) != 0)
 		return false;
-	return v == DW_INL_declared_not_inlined || v == DW_INL_declared_inlined;
+	return v == DW_INL_declared_not_inlined || v == DW_INL_declared_inlined ||
+	       (clang && v == DW_INL_inlined);
 }
 
 /* What a CU gives every path of its sites. */
 struct cuinfo {
 	Dwarf_Die *cu;
+	bool clang;        /* DW_AT_producer: clang (see declared_inline) */
 	Dwarf_Files *files;
 	const char *comp_dir;
 	const char *module_dir;
@@ -194,7 +202,7 @@ static void fill_site(struct ka_gsite *gs, struct pending *p,
 		int dl = 0;
 		dwarf_decl_line(sub, &dl);
 		gs->outer_decl_line = (unsigned)dl;
-		gs->outer_inline = declared_inline(sub);
+		gs->outer_inline = declared_inline(sub, ci->clang);
 	}
 	gs->frame_off = xcalloc(p->depth, sizeof(*gs->frame_off));
 	gs->frame_inline = xcalloc(p->depth, sizeof(*gs->frame_inline));
@@ -206,7 +214,7 @@ static void fill_site(struct ka_gsite *gs, struct pending *p,
 		int dl = 0;
 		dwarf_decl_line(f, &dl);
 		gs->frame_off[s->n_chain] = dwarf_dieoffset(f);
-		gs->frame_inline[s->n_chain] = declared_inline(f);
+		gs->frame_inline[s->n_chain] = declared_inline(f, ci->clang);
 		ka_inline_chain_push(s, die_name(f), decl, (unsigned)dl, cf,
 				     attr_u(f, DW_AT_call_line));
 		free(decl);
@@ -259,6 +267,9 @@ int ka_dwarf_attribute(struct ka_dwarf *d, struct ka_gsite *sites, size_t n)
 					dwarf_attr(&cu, DW_AT_comp_dir, &a)),
 				.module_dir = d->module_dir,
 			};
+			const char *producer = dwarf_formstring(
+				dwarf_attr(&cu, DW_AT_producer, &a));
+			ci.clang = producer && strstr(producer, "clang");
 			if (w.n_touched &&
 			    dwarf_getsrcfiles(&cu, &ci.files, &nfiles) != 0)
 				ci.files = NULL;

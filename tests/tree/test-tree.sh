@@ -131,6 +131,29 @@ else
 	echo "SKIP paths (arm64): no aarch64-linux-gnu-gcc"
 fi
 
+# The same mini kernel built by clang: clang's DWARF marks every inlined
+# function DW_INL_inlined, never "declared inline", yet the header inlines
+# are found: mini_get and mini_put_inner, never mini_plain or mini_add
+# (whose argument is the caller's). mini_put may go: clang 14 folds its
+# read of gpl_counter into core_user's add and drops the inline scope.
+if command -v clang >/dev/null; then
+	mk_cc=clang mk_out=$tmp/clang
+	# shellcheck source=mini-kernel.sh
+	. "$(dirname "$0")/mini-kernel.sh"
+	"$bin" tree --vmlinux "$tmp/clang/vmlinux" -m "$tmp/clang/mods" --debug-root /nonexistent \
+		-r "$rules" -j >clang.json 2>clang.err || true
+	python3 -c '
+import json, sys
+print("\n".join(sorted({f["symbol"] for f in json.load(sys.stdin)["findings"]
+                        if f["check"] == "inline-exposure"})))' <clang.json >clang.txt
+	grep -qx mini_get clang.txt && grep -qx mini_put_inner clang.txt &&
+		! grep -qx 'mini_plain\|mini_add' clang.txt ||
+		{ echo "FAIL clang-built mini kernel: header inlines:"; cat clang.txt clang.err; fail=1; }
+	unset mk_cc mk_out
+else
+	echo "SKIP clang-built mini kernel: no clang"
+fi
+
 # Bad input: a missing image is an input error (exit 2), and so is a
 # malformed waiver's file missing.
 status=0
