@@ -64,8 +64,21 @@ run_hook() {
 run_hook "$new" || bad "hook exit $? for $new"
 grep -q "WARNING: out-of-tree modules of $rel will not work with $new" "$tmp/hook.out" &&
 	grep -q "msleep" "$tmp/hook.out" || { cat "$tmp/hook.out" >&2; bad "hook did not warn about msleep"; }
+! grep -q "installed for $new" "$tmp/hook.out" || { cat "$tmp/hook.out" >&2; bad "hook audited modules of $new that are not there"; }
 run_hook "$new2" || bad "hook exit $? for $new2"
 [ ! -s "$tmp/hook.out" ] || { cat "$tmp/hook.out" >&2; bad "hook printed something for $new2"; }
+# After DKMS installed a module for NEW (here the same binary, as if
+# rebuilt): the hook checks it against NEW's Module.symvers too.
+for n in "$new" "$new2"; do
+	mkdir -p "$R/lib/modules/$n/updates/dkms"
+	cp "$tmp/mod/ka_vendor_hook.ko" "$R/lib/modules/$n/updates/dkms/"
+done
+run_hook "$new" || bad "hook exit $? for $new with its modules"
+grep -q "WARNING: out-of-tree modules installed for $new will not load there" "$tmp/hook.out" &&
+	grep -q "GPL-only symbol 'msleep'" "$tmp/hook.out" ||
+	{ cat "$tmp/hook.out" >&2; bad "hook did not check the module installed for $new"; }
+run_hook "$new2" || bad "hook exit $? for $new2 with its modules"
+[ ! -s "$tmp/hook.out" ] || { cat "$tmp/hook.out" >&2; bad "hook printed something for $new2 with its modules"; }
 run_hook 99.0.0-ksymaudit-absent || bad "hook exit $? without headers"
 grep -q 'could not audit' "$tmp/hook.out" || bad "hook did not say it could not audit"
 
